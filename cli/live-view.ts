@@ -1,0 +1,78 @@
+/**
+ * Shows a sweep's progress from NATS until its workflow ends: a redrawn view on a terminal, one
+ * line per notable event otherwise. The workflow's own result is the final word.
+ */
+import type { Client } from '@temporalio/client';
+import { DeliverPolicy } from '@nats-io/jetstream';
+import type { ConnectionConfig } from '../connections/config';
+import { connectNats, ensureEventsStream } from '../connections/nats';
+import { EVENTS_STREAM, sweepEventSchema, sweepEventsFilter } from '../contracts/sweep-events';
+import type { SweepStatus } from '../contracts/sweep-workflow';
+import { statusQuery } from '../workflows/definitions';
+import { SweepProgress } from './progress';
+
+export interface LiveViewOptions {
+  /** Where the view goes: stdout normally, stderr when stdout carries --json. */
+  out: NodeJS.WriteStream;
+  /** Redraw in place (a terminal) or print plain lines. */
+  tty: boolean;
+}
+
+const REDRAW_EVERY_MS = 1000;
+/** Upper bound on waiting for the last events after the workflow has ended. */
+const CATCH_UP_MS = 3000;
+
+function hasSeenEnds(progress: SweepProgress, status: SweepStatus): boolean {
+  return status.trials.every((t) => {
+    if (t.state === 'stopped') return true;
+    const live = progress.trials.get(t.trial)?.state;
+    return live === 'completed' || live === 'failed';
+  });
+}
+
+export async function followSweep(client: Client, config: ConnectionConfig, sweepId: string, options: LiveViewOptions): Promise<SweepStatus> {
+  const handle = client.workflow.getHandle(sweepId);
+  const { budget } = await handle.query(statusQuery);
+  const progress = new SweepProgress();
+  const nc = await connectNats(config.natsUrl, `sweep-cli watch ${sweepId}`);
+  let drawn = 0;
+  const redraw = () => {
+    const lines = progress.render(sweepId, budget);
+    // Move up over the last frame and clear it, then draw the new one.
+    options.out.write(`${drawn > 0 ? `\x1b[${drawn}F\x1b[J` : ''}${lines.join('\n')}\n`);
+    drawn = lines.length;
+  };
+  const timer = options.tty ? setInterval(redraw, REDRAW_EVERY_MS) : undefined;
+  try {
+    const js = await ensureEventsStream(nc);
+    const consumer = await js.consumers.get(EVENTS_STREAM, { filter_subjects: sweepEventsFilter(sweepId), deliver_policy: DeliverPolicy.All });
+    const messages = await consumer.consume();
+    let caughtUp: (() => void) | undefined;
+    let final: SweepStatus | undefined;
+    const consuming = (async () => {
+      for await (const m of messages) {
+        const parsed = sweepEventSchema.safeParse(m.json());
+        if (!parsed.success) continue; // a newer or foreign message: the view skips it
+        const line = progress.apply(parsed.data);
+        if (line && !options.tty) options.out.write(`${line}\n`);
+        if (final && hasSeenEnds(progress, final)) caughtUp?.();
+      }
+    })();
+    const status: SweepStatus = await handle.result();
+    final = status;
+    // Each trial's last event reached the stream before its activity returned; show it before closing.
+    if (!hasSeenEnds(progress, status)) {
+      await new Promise<void>((resolve) => {
+        caughtUp = resolve;
+        setTimeout(resolve, CATCH_UP_MS);
+      });
+    }
+    await messages.close();
+    await consuming;
+    if (options.tty) redraw();
+    return status;
+  } finally {
+    if (timer) clearInterval(timer);
+    await nc.drain();
+  }
+}

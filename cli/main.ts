@@ -1,0 +1,92 @@
+/**
+ * The `sweep` command line: argument parsing only; each command lives in cli/commands/.
+ * The one place that calls process.exit.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { QUEUE_KINDS } from '../contracts/space';
+import { devCommand } from './commands/dev';
+import { startCommand } from './commands/start';
+import { statusCommand } from './commands/status';
+import { stopCommand } from './commands/stop';
+import { validateCommand } from './commands/validate';
+import { watchCommand } from './commands/watch';
+import { workerCommand } from './commands/worker';
+import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, ExitError } from './errors';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new InvalidArgumentError('expected an integer from 1 to 1024');
+  return n;
+}
+
+function buildProgram(): Command {
+  const program = new Command('sweep')
+    .description('Hyperparameter sweeps for small image models (Fashion-MNIST), on Temporal, NATS and PyTorch')
+    .option('--state-dir <dir>', 'folder of the embedded stack\'s state (default: $SWEEP_STATE_DIR or .sweep)')
+    .exitOverride()
+    .showHelpAfterError();
+  const globals = () => program.opts<{ stateDir?: string }>();
+
+  program
+    .command('start')
+    .description('validate a space file, start a sweep and follow it to the end')
+    .argument('<file>', 'space file (JSON)')
+    .option('--detach', 'start the sweep and return; follow it later with `sweep watch`')
+    .option('--json', 'print one JSON summary on stdout at the end (progress goes to stderr)')
+    .action((file: string, opts: { detach?: boolean; json?: boolean }) => startCommand(file, { ...globals(), ...opts }));
+  program
+    .command('validate')
+    .description('check a space file; starts nothing')
+    .argument('<file>', 'space file (JSON)')
+    .action((file: string) => validateCommand(file));
+  program
+    .command('status')
+    .description('a sweep\'s trials and best config, or the list of sweeps')
+    .argument('[id]', 'sweep id')
+    .option('--json', 'print JSON')
+    .action((id: string | undefined, opts: { json?: boolean }) => statusCommand(id, { ...globals(), ...opts }));
+  program
+    .command('watch')
+    .description('follow a running sweep (replays its events so far)')
+    .argument('<id>', 'sweep id')
+    .option('--json', 'print one JSON summary on stdout at the end')
+    .action((id: string, opts: { json?: boolean }) => watchCommand(id, { ...globals(), ...opts }));
+  program
+    .command('stop')
+    .description('stop a sweep: no new trials, running trials are stopped')
+    .argument('<id>', 'sweep id')
+    .action((id: string) => stopCommand(id, globals()));
+  program
+    .command('worker')
+    .description('run a worker node until interrupted')
+    .addOption(new Option('--queue <kind>', 'trial queue to serve (default: gpu if torch sees CUDA, else cpu)').choices(QUEUE_KINDS))
+    .option('--slots <n>', 'trials at once (default: one per GPU, or one per CPU core)', positiveInt)
+    .action((opts: { queue?: 'cpu' | 'gpu'; slots?: number }) => workerCommand({ ...globals(), ...opts }));
+  program
+    .command('dev')
+    .description('the embedded local stack (Temporal dev server, nats-server, a local worker)')
+    .argument('<action>', 'up, down or status')
+    .option('--json', 'status as JSON')
+    .action((action: string, opts: { json?: boolean }) => devCommand(action, { ...globals(), ...opts }));
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  let code = EXIT_OK;
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and --version end with exitCode 0; every other parse error is bad input.
+      code = error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
+    } else if (error instanceof ExitError) {
+      process.stderr.write(`sweep: ${error.message}\n`);
+      code = error.code;
+    } else {
+      process.stderr.write(`sweep: ${(error as Error)?.stack ?? String(error)}\n`);
+      code = EXIT_FAILURE;
+    }
+  }
+  // Open handles (gRPC, NATS) must not keep a finished command alive.
+  process.exit(code);
+}

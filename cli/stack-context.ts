@@ -1,0 +1,63 @@
+/**
+ * What every command needs before it talks to a sweep: the connection config and, in embedded
+ * mode, a running local stack. Preflight checks run before anything is started.
+ */
+import type { Client } from '@temporalio/client';
+import { ConfigError, resolveConnectionConfig, type ConnectionConfig } from '../connections/config';
+import { connectTemporal, TemporalUnavailableError } from '../connections/temporal';
+import { findNatsServer, findTemporalCli, MissingProgramError } from '../embedded/binaries';
+import { StackError, stackStatus, stackUp } from '../embedded/stack';
+import { findTorchPython, NoTorchPythonError } from '../workers/find-python';
+import { badInput, failure } from './errors';
+
+export interface GlobalOptions {
+  stateDir?: string;
+}
+
+export function connectionConfig(options: GlobalOptions): ConnectionConfig {
+  try {
+    return resolveConnectionConfig(process.env, options.stateDir);
+  } catch (error) {
+    if (error instanceof ConfigError) throw badInput(error.message);
+    throw error;
+  }
+}
+
+/** Turns the known "cannot proceed" errors into exit-code errors with their instructions. */
+export async function orFail<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (
+      error instanceof MissingProgramError ||
+      error instanceof NoTorchPythonError ||
+      error instanceof StackError ||
+      error instanceof TemporalUnavailableError
+    ) {
+      throw failure(error.message);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Embedded mode: checks every program first (so a missing one starts nothing), then starts or
+ * reuses the servers and the local worker. External mode: starts nothing.
+ */
+export async function ensureStack(config: ConnectionConfig, report: (line: string) => void): Promise<void> {
+  if (config.mode !== 'embedded') return;
+  await orFail(Promise.all([findTemporalCli(), findNatsServer(), findTorchPython()]));
+  await orFail(stackUp(config, { worker: [], report }));
+}
+
+/** For commands that read or steer a sweep: the stack must already run; they start nothing. */
+export async function requireStack(config: ConnectionConfig): Promise<void> {
+  if (config.mode !== 'embedded') return;
+  const statuses = await stackStatus(config);
+  const down = statuses.filter((s) => s.name !== 'worker' && !s.running).map((s) => s.name);
+  if (down.length > 0) {
+    throw failure(`the embedded stack under ${config.stateDir} is not running (${down.join(', ')} down): start it with \`sweep dev up\``);
+  }
+}
+
+export const temporalClient = (config: ConnectionConfig): Promise<Client> => orFail(connectTemporal(config));

@@ -1,0 +1,44 @@
+/**
+ * The end of a sweep, for people (a table and the best config) and for programs (one JSON object).
+ */
+import type { SweepStatus, TrialRecord } from '../contracts/sweep-workflow';
+import { formatParams } from './progress';
+
+export interface JsonSummary {
+  sweep: { id: string; name: string; state: SweepStatus['state']; budget: number; parallel: number; queue: string };
+  trials: Array<Pick<TrialRecord, 'trial' | 'state' | 'params' | 'metrics' | 'reason'>>;
+  best: { trial: number; val_acc: number | null; params: TrialRecord['params'] } | null;
+}
+
+export function jsonSummary(status: SweepStatus): JsonSummary {
+  return {
+    sweep: { id: status.sweepId, name: status.name, state: status.state, budget: status.budget, parallel: status.parallel, queue: status.queue },
+    trials: status.trials.map(({ trial, state, params, metrics, reason }) => ({ trial, state, params, metrics, reason })),
+    best: status.best ? { trial: status.best.trial, val_acc: status.best.metrics?.val_acc ?? null, params: status.best.params } : null,
+  };
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+export function textSummary(status: SweepStatus): string {
+  const fmt = (v: number | null | undefined, digits: number) => (v == null ? '-' : v.toFixed(digits));
+  const rows = [['trial', 'state', 'val_acc', 'val_loss', 'epochs', 'seconds', 'params']];
+  for (const t of status.trials) {
+    rows.push([
+      String(t.trial), t.state, fmt(t.metrics?.val_acc, 4), fmt(t.metrics?.val_loss, 4),
+      t.metrics ? String(t.metrics.epochs) : '-', fmt(t.metrics?.seconds, 1),
+      t.state === 'failed' ? `${formatParams(t.params)}  (${t.reason ?? ''})` : formatParams(t.params),
+    ]);
+  }
+  const lines = [`sweep ${status.sweepId} (${status.name}): ${status.state}, ${status.trials.length}/${status.budget} trials`, '', table(rows), ''];
+  if (status.best) {
+    lines.push(`best: trial ${status.best.trial}, val_acc ${fmt(status.best.metrics?.val_acc, 4)}`);
+    lines.push(`best config: ${JSON.stringify(status.best.params)}`);
+  } else {
+    lines.push('best: none (no trial completed)');
+  }
+  return lines.join('\n');
+}

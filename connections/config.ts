@@ -1,0 +1,59 @@
+/**
+ * Where the servers are. With neither TEMPORAL_ADDRESS nor NATS_URL set, sweep runs the embedded
+ * default (local servers under the state folder); with both set, it uses them and starts nothing.
+ */
+import * as path from 'node:path';
+
+export const DEFAULT_STATE_DIR = '.sweep';
+export const DEFAULT_TEMPORAL_PORT = 7233;
+export const DEFAULT_NATS_PORT = 4222;
+export const DEFAULT_NAMESPACE = 'default';
+
+export type Mode = 'embedded' | 'external';
+
+export interface ConnectionConfig {
+  mode: Mode;
+  stateDir: string;
+  temporalAddress: string;
+  namespace: string;
+  natsUrl: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new ConfigError(`${name}=${JSON.stringify(raw)} is not a port: use an integer in [1, 65535]`);
+  }
+  return value;
+}
+
+/** Reads the environment (and the --state-dir flag, passed as stateDir) once, at the edge. */
+export function resolveConnectionConfig(env: NodeJS.ProcessEnv = process.env, stateDir?: string): ConnectionConfig {
+  const dir = path.resolve(stateDir ?? env.SWEEP_STATE_DIR ?? DEFAULT_STATE_DIR);
+  const namespace = env.TEMPORAL_NAMESPACE || DEFAULT_NAMESPACE;
+  const temporal = env.TEMPORAL_ADDRESS || undefined;
+  const nats = env.NATS_URL || undefined;
+  if (temporal && nats) {
+    return { mode: 'external', stateDir: dir, temporalAddress: temporal, namespace, natsUrl: nats };
+  }
+  if (temporal || nats) {
+    const missing = temporal ? 'NATS_URL' : 'TEMPORAL_ADDRESS';
+    throw new ConfigError(
+      `${temporal ? 'TEMPORAL_ADDRESS' : 'NATS_URL'} is set but ${missing} is not: set both to use your own servers, ` +
+        'or neither for the embedded local stack',
+    );
+  }
+  return {
+    mode: 'embedded',
+    stateDir: dir,
+    temporalAddress: `127.0.0.1:${port(env, 'SWEEP_TEMPORAL_PORT', DEFAULT_TEMPORAL_PORT)}`,
+    namespace,
+    natsUrl: `nats://127.0.0.1:${port(env, 'SWEEP_NATS_PORT', DEFAULT_NATS_PORT)}`,
+  };
+}

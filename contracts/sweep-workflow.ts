@@ -1,0 +1,43 @@
+/**
+ * The sweep workflow's inputs and outputs, shared by the workflow, the worker and the CLI.
+ * Plain data only: it crosses Temporal's payload converter.
+ */
+import type { Space } from './space';
+import type { TrialParams } from './trial-config';
+import type { TrialMetrics, TrialState } from './sweep-events';
+
+export interface SweepInput {
+  sweepId: string;
+  space: Space;
+}
+
+export interface TrialRecord {
+  trial: number;
+  params: TrialParams;
+  state: TrialState;
+  metrics: TrialMetrics | null;
+  reason: string | null;
+}
+
+export interface SweepStatus {
+  sweepId: string;
+  name: string;
+  state: 'running' | 'stopping' | 'completed' | 'stopped';
+  budget: number;
+  parallel: number;
+  queue: string;
+  trials: TrialRecord[];
+  best: TrialRecord | null;
+}
+
+export interface RunTrialInput {
+  sweepId: string;
+  trial: number;
+  params: TrialParams;
+  queue: string;
+}
+
+export interface RunTrialOutput {
+  state: 'completed' | 'stopped';
+  metrics: TrialMetrics;
+}

@@ -1,0 +1,105 @@
+/**
+ * The trainer's JSON-lines events (docs/trainer-protocol.md). Every line the worker reads from a
+ * trainer is parsed here; a line that does not match is reported, never trusted.
+ */
+import { z } from 'zod';
+
+/** Non-finite numbers arrive as null (JSON has no NaN). */
+const num = z.number().nullable();
+
+export const readyEvent = z.object({
+  event: z.literal('ready'),
+  protocol: z.literal(1),
+  torch: z.string(),
+  device: z.string(),
+  threads: z.number().int(),
+  train_size: z.number().int(),
+  val_size: z.number().int(),
+  params: z.number().int(),
+  start_epoch: z.number().int(),
+});
+export const stepEvent = z.object({
+  event: z.literal('step'),
+  epoch: z.number().int(),
+  step: z.number().int(),
+  loss: num,
+  lr: num,
+  mom: num,
+  images_per_s: num,
+});
+export const layerStats = z.object({
+  name: z.string(),
+  mean: num,
+  std: num,
+  hist: z.array(z.number()).length(40),
+  dead: num,
+});
+export const statsEvent = z.object({
+  event: z.literal('stats'),
+  epoch: z.number().int(),
+  step: z.number().int(),
+  layers: z.array(layerStats),
+});
+export const epochEvent = z.object({
+  event: z.literal('epoch'),
+  epoch: z.number().int(),
+  train_loss: num,
+  val_loss: num,
+  val_acc: num,
+  seconds: z.number(),
+  images_per_s: num,
+});
+export const checkpointEvent = z.object({
+  event: z.literal('checkpoint'),
+  epoch: z.number().int(),
+  path: z.string(),
+});
+export const resultEvent = z.object({
+  event: z.literal('result'),
+  val_acc: num,
+  val_loss: num,
+  test_acc: num,
+  tta_acc: num,
+  epochs: z.number().int(),
+  seconds: z.number(),
+});
+export const stoppedEvent = z.object({
+  event: z.literal('stopped'),
+  reason: z.string(),
+  epoch: z.number().int(),
+  step: z.number().int(),
+});
+export const TRAINER_ERROR_KINDS = ['bad_config', 'data', 'nan_loss', 'oom'] as const;
+export const errorEvent = z.object({
+  event: z.literal('error'),
+  kind: z.enum(TRAINER_ERROR_KINDS),
+  message: z.string(),
+});
+
+export const trainerEventSchema = z.discriminatedUnion('event', [
+  readyEvent,
+  stepEvent,
+  statsEvent,
+  epochEvent,
+  checkpointEvent,
+  resultEvent,
+  stoppedEvent,
+  errorEvent,
+]);
+export type TrainerEvent = z.infer<typeof trainerEventSchema>;
+export type ResultEvent = z.infer<typeof resultEvent>;
+export type EpochEvent = z.infer<typeof epochEvent>;
+
+export type ParsedLine = { ok: true; event: TrainerEvent } | { ok: false; reason: string };
+
+export function parseTrainerLine(line: string): ParsedLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return { ok: false, reason: `not JSON: ${line.slice(0, 120)}` };
+  }
+  const parsed = trainerEventSchema.safeParse(value);
+  if (!parsed.success) return { ok: false, reason: `not a protocol-1 event: ${z.prettifyError(parsed.error).slice(0, 300)}` };
+  return { ok: true, event: parsed.data };
+}

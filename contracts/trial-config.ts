@@ -1,0 +1,93 @@
+/**
+ * The trainer's config fields (docs/trainer-protocol.md), as the TypeScript side sees them.
+ *
+ * Each field says what values the trainer accepts and who may set it: a space file may tune or fix
+ * the `space` fields; the worker alone sets the `worker` fields (threads, device, paths), because
+ * they depend on the node the trial lands on, not on the experiment.
+ */
+import { z } from 'zod';
+
+export type FieldKind = 'int' | 'float' | 'int-list' | 'string';
+
+export interface TrialField {
+  kind: FieldKind;
+  /** Validates one value of this field, exactly as the trainer would. */
+  schema: z.ZodType;
+  /** Human text of the allowed values, for error messages. */
+  allowed: string;
+  owner: 'space' | 'worker';
+}
+
+const int = (min: number, max: number): TrialField => ({
+  kind: 'int',
+  schema: z.number().int().min(min).max(max),
+  allowed: `an integer in [${min}, ${max}]`,
+  owner: 'space',
+});
+const float = (min: number, max: number, opts: { minExclusive?: boolean; maxExclusive?: boolean } = {}): TrialField => {
+  let schema = z.number();
+  schema = opts.minExclusive ? schema.gt(min) : schema.gte(min);
+  schema = opts.maxExclusive ? schema.lt(max) : schema.lte(max);
+  return {
+    kind: 'float',
+    schema,
+    allowed: `a number in ${opts.minExclusive ? '(' : '['}${min}, ${max}${opts.maxExclusive ? ')' : ']'}`,
+    owner: 'space',
+  };
+};
+
+export const TRIAL_FIELDS = {
+  seed: int(0, 2 ** 31 - 1),
+  split_seed: int(0, 2 ** 31 - 1),
+  epochs: int(1, 100),
+  batch_size: int(1, 8192),
+  max_lr: float(0, 10, { minExclusive: true }),
+  weight_decay: float(0, 1),
+  dropout: float(0, 1, { maxExclusive: true }),
+  widths: {
+    kind: 'int-list',
+    schema: z.array(z.number().int().min(1).max(1024)).min(2).max(8),
+    allowed: 'a list of 2 to 8 integers in [1, 1024]',
+    owner: 'space',
+  },
+  flip_p: float(0, 1),
+  crop_pad: int(0, 8),
+  erase_p: float(0, 1),
+  erase_size: float(0, 1, { minExclusive: true }),
+  erase_count: int(1, 8),
+  patch_p: float(0, 1),
+  patch_size: float(0, 1, { minExclusive: true }),
+  train_subset: int(1, 50_000),
+  log_every: int(1, 100_000),
+  stats_every: int(1, 100_000),
+  threads: { ...int(0, 1024), owner: 'worker' },
+  device: {
+    kind: 'string',
+    schema: z.string().regex(/^(auto|cpu|cuda(:\d+)?)$/),
+    allowed: 'auto, cpu, cuda or cuda:N',
+    owner: 'worker',
+  },
+} satisfies Record<string, TrialField>;
+
+export type TrialFieldName = keyof typeof TRIAL_FIELDS;
+export const TRIAL_FIELD_NAMES = Object.keys(TRIAL_FIELDS) as TrialFieldName[];
+
+export function isTrialField(name: string): name is TrialFieldName {
+  return Object.hasOwn(TRIAL_FIELDS, name);
+}
+
+/** A value the space decided for one trial: a sampled or fixed hyperparameter. */
+export type HyperValue = number | string | boolean | number[];
+export type TrialParams = Record<string, HyperValue>;
+
+/** What the worker sends the trainer: the trial's params plus what the worker decides. */
+export const trainerConfigSchema = z.strictObject({
+  ...Object.fromEntries(TRIAL_FIELD_NAMES.map((name) => [name, TRIAL_FIELDS[name].schema.optional()])),
+  checkpoint_dir: z.string().nullable().optional(),
+  resume_from: z.string().nullable().optional(),
+  data_dir: z.string().nullable().optional(),
+});
+export type TrainerConfig = Record<string, unknown> & {
+  checkpoint_dir?: string | null;
+  resume_from?: string | null;
+};

@@ -1,0 +1,185 @@
+/**
+ * The embedded local stack: a Temporal dev server, nats-server with JetStream and one local worker,
+ * each a detached process with a pid file and a log under the state folder, all on loopback.
+ * `up` starts what is missing and reuses what runs; `down` stops them in reverse order.
+ */
+import { mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { ConnectionConfig } from '../connections/config';
+import { commandLine, isAlive, isPortFree, readPidFile, removePidFile, spawnDetached, stopGroup, writePidFile } from './processes';
+import { findNatsServer, findTemporalCli } from './binaries';
+import { natsReady, temporalReady, workerReady, setRetention } from './readiness';
+
+export const LOOPBACK = '127.0.0.1';
+/** Finished sweeps stay readable in Temporal for this long. */
+export const RETENTION_DAYS = 30;
+const START_TIMEOUT_MS = 90_000;
+const STOP_GRACE_MS = 30_000;
+
+export type ComponentName = 'temporal' | 'nats' | 'worker';
+export interface ComponentStatus {
+  name: ComponentName;
+  pid: number | null;
+  running: boolean;
+  endpoint: string;
+  log: string;
+}
+
+export class StackError extends Error {
+  override name = 'StackError';
+}
+
+interface Component {
+  name: ComponentName;
+  endpoint: string;
+  /** A word of the process's command line, to tell our server from a recycled pid. */
+  signature: string;
+  /** Ports it will listen on (loopback), checked free before anything starts. */
+  ports: number[];
+  portEnv: string | null;
+  start(): Promise<{ command: string; args: string[] }>;
+  ready(pid: number): Promise<boolean>;
+}
+
+function hostPort(address: string): { host: string; port: number } {
+  const url = new URL(address.includes('://') ? address : `tcp://${address}`);
+  return { host: url.hostname, port: Number(url.port) };
+}
+
+function components(config: ConnectionConfig, workerArgs: string[]): Component[] {
+  const temporal = hostPort(config.temporalAddress);
+  const nats = hostPort(config.natsUrl);
+  const dir = config.stateDir;
+  return [
+    {
+      name: 'temporal',
+      endpoint: `${config.temporalAddress} (UI http://${LOOPBACK}:${temporal.port + 1000})`,
+      signature: 'start-dev',
+      ports: [temporal.port, temporal.port + 1000],
+      portEnv: 'SWEEP_TEMPORAL_PORT',
+      start: async () => ({
+        command: await findTemporalCli(),
+        args: [
+          'server', 'start-dev',
+          '--db-filename', path.join(dir, 'temporal.db'),
+          '--ip', LOOPBACK,
+          '--port', String(temporal.port),
+          '--ui-port', String(temporal.port + 1000),
+          '--log-level', 'warn',
+        ],
+      }),
+      ready: async () => {
+        if (!(await temporalReady(config, START_TIMEOUT_MS))) return false;
+        await setRetention(config, RETENTION_DAYS);
+        return true;
+      },
+    },
+    {
+      name: 'nats',
+      endpoint: config.natsUrl,
+      signature: 'nats-server',
+      ports: [nats.port],
+      portEnv: 'SWEEP_NATS_PORT',
+      start: async () => ({
+        command: await findNatsServer(),
+        args: ['-js', '-a', LOOPBACK, '-p', String(nats.port), '-sd', path.join(dir, 'nats')],
+      }),
+      ready: () => natsReady(config.natsUrl, START_TIMEOUT_MS),
+    },
+    {
+      name: 'worker',
+      endpoint: 'task queues sweep-control and the detected trial queue',
+      signature: 'worker',
+      ports: [],
+      portEnv: null,
+      start: async () => ({
+        command: process.execPath,
+        args: [path.resolve(__dirname, '..', 'bin', 'sweep.js'), 'worker', '--state-dir', dir, ...workerArgs],
+      }),
+      ready: (pid) => workerReady(config, () => isAlive(pid), START_TIMEOUT_MS),
+    },
+  ];
+}
+
+const pidFile = (config: ConnectionConfig, name: ComponentName) => path.join(config.stateDir, `${name}.pid`);
+const logFile = (config: ConnectionConfig, name: ComponentName) => path.join(config.stateDir, `${name}.log`);
+
+/** The pid of our live process for this component; removes a stale pid file on the way. */
+async function livePid(config: ConnectionConfig, c: Component, report: (line: string) => void): Promise<number | null> {
+  const file = pidFile(config, c.name);
+  const pid = await readPidFile(file);
+  if (pid === null) return null;
+  if (isAlive(pid) && commandLine(pid)?.includes(c.signature)) return pid;
+  report(`${c.name}: removed stale pid file ${file} (process ${pid} is not running)`);
+  await removePidFile(file);
+  return null;
+}
+
+export async function stackStatus(config: ConnectionConfig): Promise<ComponentStatus[]> {
+  const statuses: ComponentStatus[] = [];
+  for (const c of components(config, [])) {
+    const file = pidFile(config, c.name);
+    const pid = await readPidFile(file);
+    const running = pid !== null && isAlive(pid) && !!commandLine(pid)?.includes(c.signature);
+    statuses.push({ name: c.name, pid, running, endpoint: c.endpoint, log: logFile(config, c.name) });
+  }
+  return statuses;
+}
+
+export interface UpOptions {
+  /** Extra `sweep worker` arguments for the local worker, or false for no worker. */
+  worker: string[] | false;
+  report: (line: string) => void;
+}
+
+export async function stackUp(config: ConnectionConfig, options: UpOptions): Promise<void> {
+  if (config.mode !== 'embedded') {
+    throw new StackError('TEMPORAL_ADDRESS and NATS_URL point at your own servers; the embedded stack is not used');
+  }
+  await mkdir(config.stateDir, { recursive: true });
+  const wanted = components(config, options.worker || []).filter((c) => c.name !== 'worker' || options.worker !== false);
+  // Decide everything before starting anything, so a port conflict leaves nothing half started.
+  const toStart: Component[] = [];
+  for (const c of wanted) {
+    const running = await livePid(config, c, options.report);
+    if (running !== null) {
+      options.report(`${c.name}: running (pid ${running}) at ${c.endpoint}`);
+      continue;
+    }
+    for (const port of c.ports) {
+      if (await isPortFree(LOOPBACK, port)) continue;
+      throw new StackError(
+        `${c.name}: port ${port} on ${LOOPBACK} is in use by another program (not a sweep server of ${config.stateDir}); ` +
+          `stop it, or set ${c.portEnv} to a free port`,
+      );
+    }
+    toStart.push(c);
+  }
+  for (const c of toStart) {
+    const { command, args } = await c.start();
+    const log = logFile(config, c.name);
+    const pid = await spawnDetached(command, args, log, process.env);
+    await writePidFile(pidFile(config, c.name), pid);
+    if (!(await c.ready(pid))) {
+      await stopGroup(pid, STOP_GRACE_MS);
+      await removePidFile(pidFile(config, c.name));
+      throw new StackError(`${c.name} did not become ready within ${START_TIMEOUT_MS / 1000} s; see ${log}`);
+    }
+    options.report(`${c.name}: started (pid ${pid}) at ${c.endpoint}`);
+  }
+}
+
+export async function stackDown(config: ConnectionConfig, report: (line: string) => void): Promise<void> {
+  // Reverse order of start-up: the worker finishes its trials before the servers go.
+  for (const c of components(config, []).reverse()) {
+    const pid = await livePid(config, c, report);
+    if (pid === null) {
+      report(`${c.name}: not running`);
+      continue;
+    }
+    const stopped = await stopGroup(pid, STOP_GRACE_MS);
+    if (!stopped) throw new StackError(`${c.name} (pid ${pid}) did not stop, even after SIGKILL`);
+    await removePidFile(pidFile(config, c.name));
+    report(`${c.name}: stopped (pid ${pid})`);
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * End to end through the real CLI: the embedded Temporal dev server, nats-server, the local worker
+ * and the PyTorch trainer on real Fashion-MNIST. One stack for the whole file, torn down at the end.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { EVENTS_STREAM, sweepEventSchema, sweepEventsFilter, type SweepEvent } from '../contracts/sweep-events';
+import type { JsonSummary } from '../cli/summary';
+import { createTestStack, processesOf, type TestStack } from './support/cli';
+
+const TRIAL_KEYS = ['trial', 'state', 'params', 'metrics', 'reason'];
+
+/** Reads every event of a sweep stored in JetStream so far, or waits for the first that matches. */
+async function sweepEvents(natsUrl: string, sweepId: string, until?: (e: SweepEvent) => boolean): Promise<SweepEvent[]> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const consumer = await jetstream(nc).consumers.get(EVENTS_STREAM, {
+      filter_subjects: sweepEventsFilter(sweepId),
+      deliver_policy: DeliverPolicy.All,
+    });
+    const events: SweepEvent[] = [];
+    if (until) {
+      const messages = await consumer.consume();
+      for await (const m of messages) {
+        const event = sweepEventSchema.parse(m.json());
+        events.push(event);
+        if (until(event)) break;
+      }
+      return events;
+    }
+    for (;;) {
+      const m = await consumer.next({ expires: 2000 });
+      if (!m) return events;
+      events.push(sweepEventSchema.parse(m.json()));
+    }
+  } finally {
+    await nc.close();
+  }
+}
+
+describe('a sweep end to end on the embedded stack', () => {
+  let stack: TestStack;
+  let summary: JsonSummary;
+
+  before(async () => {
+    stack = await createTestStack();
+  });
+
+  after(async () => {
+    await stack.run(['dev', 'down']);
+  });
+
+  it('runs a tiny sweep on real Fashion-MNIST and prints a JSON summary', async () => {
+    const result = await stack.run(['start', 'test/fixtures/tiny.json', '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    summary = JSON.parse(result.stdout) as JsonSummary;
+    assert.equal(summary.sweep.state, 'completed');
+    assert.equal(summary.sweep.name, 'tiny');
+    assert.equal(summary.trials.length, 3);
+    for (const trial of summary.trials) {
+      assert.deepEqual(Object.keys(trial).sort(), [...TRIAL_KEYS].sort());
+      assert.equal(trial.state, 'completed', trial.reason ?? '');
+      assert.equal(trial.params.epochs, 2);
+      assert.equal(trial.metrics?.epochs, 2);
+      // Chance is 0.1; a narrow ResNet on 3,000 images for 2 epochs reaches well over 0.6.
+      assert.ok(trial.metrics!.val_acc! > 0.6, `trial ${trial.trial} val_acc ${trial.metrics?.val_acc}`);
+      assert.ok(trial.metrics!.val_acc! <= 1);
+    }
+    const bestAcc = Math.max(...summary.trials.map((t) => t.metrics!.val_acc!));
+    assert.equal(summary.best?.val_acc, bestAcc);
+    assert.deepEqual(summary.best?.params, summary.trials.find((t) => t.metrics?.val_acc === bestAcc)?.params);
+    // The progress went to stderr, not into the JSON.
+    assert.match(result.stderr, /sweep tiny-\S+ started: 3 trials, 2 at a time/);
+  });
+
+  it('relayed every trial\'s trainer events, activation stats included, to JetStream', async () => {
+    const events = await sweepEvents(stack.natsUrl, summary.sweep.id);
+    for (const { trial } of summary.trials) {
+      const kinds = events.filter((e) => e.trial === trial).map((e) => e.data.event);
+      assert.deepEqual([kinds[0], kinds[1]], ['trial_started', 'ready'], `trial ${trial}: ${kinds.join(',')}`);
+      assert.deepEqual(kinds.slice(-2), ['result', 'trial_ended']);
+      assert.equal(kinds.filter((k) => k === 'epoch').length, 2);
+      assert.equal(kinds.filter((k) => k === 'checkpoint').length, 2);
+      assert.ok(kinds.includes('step'));
+      const stats = events.find((e) => e.trial === trial && e.data.event === 'stats');
+      assert.ok(stats && stats.data.event === 'stats');
+      assert.ok(stats.data.layers.length >= 3);
+      for (const layer of stats.data.layers) {
+        assert.equal(layer.hist.length, 40);
+        assert.ok(layer.dead !== null && layer.dead >= 0 && layer.dead <= 1);
+      }
+    }
+  });
+
+  it('reads the finished sweep back with `sweep status --json`', async () => {
+    const result = await stack.run(['status', summary.sweep.id, '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    const status = JSON.parse(result.stdout) as JsonSummary;
+    assert.deepEqual(status, summary);
+    const list = await stack.run(['status']);
+    assert.match(list.stdout, new RegExp(`${summary.sweep.id}\\s+COMPLETED`));
+  });
+
+  it('`sweep stop` stops running trials and kills their trainers', async () => {
+    const started = await stack.run(['start', 'test/fixtures/long.json', '--detach', '--json']);
+    assert.equal(started.code, 0, started.stderr);
+    const sweepId = (JSON.parse(started.stdout) as { sweep: { id: string } }).sweep.id;
+    // Wait until a trainer is really training before stopping.
+    await sweepEvents(stack.natsUrl, sweepId, (e) => e.data.event === 'step');
+    const trainersBefore = processesOf(stack.stateDir).filter((p) => p.cmd.includes('run_trial.py'));
+    assert.ok(trainersBefore.length >= 1, 'a trainer process is running');
+
+    const stopped = await stack.run(['stop', sweepId]);
+    assert.equal(stopped.code, 0, stopped.stderr);
+    const status = JSON.parse((await stack.run(['status', sweepId, '--json'])).stdout) as JsonSummary;
+    assert.equal(status.sweep.state, 'stopped');
+    assert.ok(status.trials.length >= 1);
+    for (const t of status.trials) assert.equal(t.state, 'stopped');
+    const trainersAfter = processesOf(stack.stateDir).filter((p) => p.cmd.includes('run_trial.py'));
+    assert.deepEqual(trainersAfter, [], 'every trainer process group is gone');
+  });
+
+  it('`sweep dev down` leaves no process of the stack behind', async () => {
+    assert.ok(processesOf(stack.stateDir).length >= 3, 'servers and worker run before');
+    const result = await stack.run(['dev', 'down']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /worker: stopped[\s\S]*nats: stopped[\s\S]*temporal: stopped/);
+    assert.deepEqual(processesOf(stack.stateDir), []);
+    for (const name of ['temporal', 'nats', 'worker']) assert.equal(existsSync(`${stack.stateDir}/${name}.pid`), false);
+  });
+});

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { parseSpace } from '../contracts/space';
+import { decodeSpaceText, SpaceFileError } from '../contracts/space-file';
+
+const valid = {
+  name: 'ok',
+  trials: 4,
+  params: { max_lr: { type: 'loguniform', low: 0.001, high: 0.1 } },
+};
+
+function problems(value: unknown): string[] {
+  const result = parseSpace(value);
+  assert.equal(result.ok, false, 'expected the space to be rejected');
+  return result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`);
+}
+
+describe('space file validation', () => {
+  it('accepts the shipped examples and fills defaults', () => {
+    for (const file of ['examples/quick.json', 'examples/fmnist-5ep.json']) {
+      const result = parseSpace(JSON.parse(readFileSync(file, 'utf8')));
+      assert.ok(result.ok, `${file}: ${JSON.stringify(!result.ok && result.problems)}`);
+    }
+    const result = parseSpace(valid);
+    assert.ok(result.ok);
+    assert.deepEqual([result.space.parallel, result.space.seed, result.space.searcher, result.space.queue], [1, 0, 'random', 'cpu']);
+  });
+
+  it('names the field, the value and what is allowed', () => {
+    const found = problems({ ...valid, params: { dropout: { type: 'uniform', low: 0, high: 1.5 } } });
+    assert.deepEqual(found, ['params.dropout.high: 1.5 is not allowed for dropout: the trainer takes a number in [0, 1)']);
+  });
+
+  it('rejects low > high, log bounds <= 0, empty choices and unknown keys', () => {
+    assert.match(problems({ ...valid, params: { max_lr: { type: 'uniform', low: 0.1, high: 0.01 } } })[0]!, /params\.max_lr: low \(0\.1\) must not be greater than high/);
+    assert.match(problems({ ...valid, params: { max_lr: { type: 'loguniform', low: 0, high: 0.1 } } })[0]!, /params\.max_lr\.low: loguniform bounds must be > 0/);
+    assert.match(problems({ ...valid, params: { batch_size: { type: 'categorical', values: [] } } })[0]!, /params\.batch_size\.values: must list at least one value/);
+    assert.match(problems({ ...valid, extra: true })[0]!, /unknown key\(s\) "extra"/);
+    assert.match(problems({ ...valid, params: { max_lr: { type: 'loguniform', low: 0.01, high: 0.1, lo: 1 } } })[0]!, /params\.max_lr: unknown key\(s\) "lo"/);
+  });
+
+  it('rejects unknown hyperparameters and worker-owned fields', () => {
+    assert.match(problems({ ...valid, params: { lr: { type: 'uniform', low: 0, high: 1 } } })[0]!, /unknown hyperparameter "lr"; known: .*max_lr/);
+    assert.match(problems({ ...valid, fixed: { threads: 4 } })[0]!, /"threads" is set by the worker/);
+  });
+
+  it('rejects a non-integer search over an integer field, and both fixed and searched', () => {
+    assert.match(problems({ ...valid, params: { batch_size: { type: 'uniform', low: 32, high: 64 } } })[0]!, /batch_size takes integers/);
+    assert.match(problems({ ...valid, fixed: { max_lr: 0.01 } })[0]!, /"max_lr" is both fixed and searched/);
+  });
+
+  it('rejects wrong types and absurd budgets', () => {
+    assert.match(problems({ ...valid, trials: '8' })[0]!, /^trials: .*number.*got "8"/);
+    assert.match(problems({ ...valid, trials: 1e9 })[0]!, /^trials: .*10000/);
+    assert.match(problems({ ...valid, parallel: 0 })[0]!, /^parallel: /);
+    assert.match(problems({ ...valid, name: 'Has Spaces' })[0]!, /^name: must be 1-48 characters/);
+    assert.match(problems({ ...valid, params: { max_lr: { type: 'gaussian', low: 1, high: 2 } } })[0]!, /^params\.max_lr(\.type)?: .*uniform, loguniform, int, categorical/);
+    assert.match(problems({ name: 'x' }).join('\n'), /trials: is required/);
+  });
+
+  it('reports malformed JSON with its line and column', () => {
+    assert.throws(
+      () => decodeSpaceText('s.json', '{\n  "name": "x",\n  "trials": 3,,\n}'),
+      (error: unknown) => error instanceof SpaceFileError && /s\.json: \(file\): not valid JSON: line 3, column 15/.test(error.message),
+    );
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * Runs the real `sweep` command in a child process, with its own state folder and loopback ports,
+ * and finds processes that belong to one test's stack.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const SWEEP_BIN = path.resolve(__dirname, '..', '..', 'bin', 'sweep.js');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A free loopback port, and (for Temporal) the UI port at +1000 free too. */
+export async function freePort(alsoFree: number[] = []): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = net.createServer();
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const { port: p } = server.address() as net.AddressInfo;
+        server.close(() => resolve(p));
+      });
+    });
+    if (port + Math.max(0, ...alsoFree) > 65535) continue;
+    const extra = await Promise.all(alsoFree.map((offset) => portIsFree(port + offset)));
+    if (extra.every(Boolean)) return port;
+  }
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+export interface TestStack {
+  stateDir: string;
+  env: NodeJS.ProcessEnv;
+  natsUrl: string;
+  run(args: string[], options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CliResult>;
+}
+
+export async function createTestStack(): Promise<TestStack> {
+  const stateDir = await mkdtemp(path.join(os.tmpdir(), 'sweep-test-'));
+  const temporalPort = await freePort([1000]);
+  const natsPort = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SWEEP_STATE_DIR: stateDir,
+    SWEEP_TEMPORAL_PORT: String(temporalPort),
+    SWEEP_NATS_PORT: String(natsPort),
+    SWEEP_LOG_LEVEL: 'warn',
+  };
+  delete env.TEMPORAL_ADDRESS;
+  delete env.NATS_URL;
+  return {
+    stateDir,
+    env,
+    natsUrl: `nats://127.0.0.1:${natsPort}`,
+    run: (args, options = {}) => runCli(args, { ...env, ...options.env }, options.timeoutMs),
+  };
+}
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 600_000): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [SWEEP_BIN, ...args], { env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      // execFile's error carries the exit status as a number in `code` (a string for spawn failures).
+      const code: unknown = error ? (error as { code?: unknown }).code : 0;
+      resolve({ code: typeof code === 'number' ? code : null, stdout, stderr });
+    });
+  });
+}
+
+/** Starts `sweep` without waiting for it (for --detach or long commands). */
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv) {
+  return spawn(process.execPath, [SWEEP_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Live processes whose environment names this state folder: servers, worker and trainers alike. */
+export function processesOf(stateDir: string): Array<{ pid: number; cmd: string }> {
+  const found: Array<{ pid: number; cmd: string }> = [];
+  const marker = `SWEEP_STATE_DIR=${stateDir}\0`;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (!readFileSync(`/proc/${entry}/environ`, 'latin1').includes(marker)) continue;
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'latin1').split('\0').join(' ').trim();
+      const state = readFileSync(`/proc/${entry}/stat`, 'latin1').split(') ')[1]?.[0];
+      if (state !== 'Z') found.push({ pid: Number(entry), cmd });
+    } catch {
+      /* the process ended while we looked */
+    }
+  }
+  return found;
+}

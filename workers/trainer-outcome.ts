@@ -1,0 +1,43 @@
+/**
+ * Maps how a trainer process ended to what the trial becomes: the one place exit codes are read
+ * (docs/trainer-protocol.md, "Exit codes").
+ */
+import type { ResultEvent, TrainerEvent } from '../contracts/trainer-events';
+import type { TrainerExit } from './trainer-process';
+
+export type TrainerOutcome =
+  | { kind: 'completed'; result: ResultEvent }
+  | { kind: 'stopped' }
+  | { kind: 'interrupted'; message: string }
+  | { kind: 'failed'; type: string; message: string; retryable: boolean };
+
+const FAILURES: Record<number, { type: string; retryable: boolean }> = {
+  2: { type: 'BadTrialConfig', retryable: false },
+  3: { type: 'DataUnavailable', retryable: false },
+  4: { type: 'NonFiniteLoss', retryable: false },
+  5: { type: 'OutOfMemory', retryable: true },
+};
+
+function lastLines(text: string, count: number): string {
+  return text.trim().split('\n').slice(-count).join('\n');
+}
+
+/**
+ * Why the worker stopped the trainer, if it did: the sweep asked (`requested`), or this worker is
+ * going away or lost its activity (`interrupted`: the trial resumes elsewhere from its checkpoint).
+ */
+export type StopCause = 'requested' | 'interrupted' | null;
+
+export function classifyTrainerExit(exit: TrainerExit, lastEvent: TrainerEvent | undefined, stop: StopCause): TrainerOutcome {
+  if (exit.code === 0 && lastEvent?.event === 'result') return { kind: 'completed', result: lastEvent };
+  if (stop === 'requested') return { kind: 'stopped' };
+  if (stop === 'interrupted') return { kind: 'interrupted', message: 'the worker stopped the trial (shutdown or lost lease)' };
+  const known = exit.code === null ? undefined : FAILURES[exit.code];
+  if (known) {
+    const message = lastEvent?.event === 'error' ? lastEvent.message : lastLines(exit.stderrTail, 3);
+    return { kind: 'failed', ...known, message };
+  }
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  const detail = exit.code === 0 ? 'without a result event' : lastLines(exit.stderrTail, 5);
+  return { kind: 'failed', type: 'TrainerCrashed', message: `trainer ${how}: ${detail}`, retryable: true };
+}

@@ -1,0 +1,70 @@
+/**
+ * A worker node: the control worker (sweep workflows and suggestions) and the trial worker (one
+ * trainer per slot) on this node's queue, sharing one Temporal and one NATS connection.
+ */
+import { NativeConnection, Worker } from '@temporalio/worker';
+import * as os from 'node:os';
+import type { Logger } from 'pino';
+import type { QueueKind } from '../contracts/space';
+import type { ConnectionConfig } from '../connections/config';
+import { connectNats, ensureEventsStream } from '../connections/nats';
+import { createActivities } from './activities';
+import { findTorchPython } from './find-python';
+import { CONTROL_TASK_QUEUE, trialTaskQueue } from './task-queues';
+
+export interface WorkerOptions {
+  /** Detected when absent: gpu when torch sees a CUDA device, else cpu. */
+  queue?: QueueKind;
+  /** Trials at once; default one per GPU, or one per core on a CPU node. */
+  slots?: number;
+}
+
+export interface WorkerPlan {
+  python: string;
+  torch: string;
+  queue: QueueKind;
+  slots: number;
+  threads: number;
+  device: string;
+}
+
+export async function planWorker(options: WorkerOptions): Promise<WorkerPlan> {
+  const python = await findTorchPython();
+  const queue = options.queue ?? (python.cuda_devices > 0 ? 'gpu' : 'cpu');
+  const slots = options.slots ?? Math.max(1, queue === 'gpu' ? python.cuda_devices : python.cpus);
+  // Each slot gets its share of the cores, so parallel trials do not oversubscribe the CPU.
+  const threads = Math.max(1, Math.floor(python.cpus / slots));
+  return { python: python.python, torch: python.torch, queue, slots, threads, device: queue === 'gpu' ? 'cuda' : 'cpu' };
+}
+
+export async function runWorker(config: ConnectionConfig, plan: WorkerPlan, logger: Logger): Promise<void> {
+  const node = `${os.hostname()}:${process.pid}`;
+  const nc = await connectNats(config.natsUrl, `sweep-worker ${node}`);
+  try {
+    const js = await ensureEventsStream(nc);
+    const connection = await NativeConnection.connect({ address: config.temporalAddress });
+    try {
+      const activities = createActivities({ ...plan, js, logger, node, stateDir: config.stateDir });
+      const common = { connection, namespace: config.namespace };
+      const control = await Worker.create({
+        ...common,
+        taskQueue: CONTROL_TASK_QUEUE,
+        workflowsPath: require.resolve('../workflows'),
+        activities: { suggestTrial: activities.suggestTrial },
+      });
+      const trials = await Worker.create({
+        ...common,
+        taskQueue: trialTaskQueue(plan.queue),
+        activities: { runTrial: activities.runTrial },
+        maxConcurrentActivityTaskExecutions: plan.slots,
+      });
+      logger.info({ node, ...plan }, 'worker ready');
+      // Both stop on SIGINT/SIGTERM (the Temporal runtime's shutdown signals), waiting for trials to end.
+      await Promise.all([control.run(), trials.run()]);
+    } finally {
+      await connection.close();
+    }
+  } finally {
+    await nc.drain();
+  }
+}

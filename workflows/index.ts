@@ -1,0 +1,2 @@
+// The workflow bundle's entry point: everything the Temporal worker registers as a workflow.
+export { sweepWorkflow } from './sweep-workflow';

@@ -1,0 +1,126 @@
+/**
+ * The sweep: ask the searcher for a trial, run it on the space's task queue, record the result,
+ * keep at most `parallel` trials running, stop at the trial budget or on the stop signal.
+ *
+ * Deterministic code only: suggestions come from a local activity (recorded in history), trials
+ * from activities, and the only state is the list of trial records.
+ */
+import {
+  ActivityCancellationType,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import type { RetryPolicy } from '@temporalio/common';
+import type { SweepInput, SweepStatus, TrialRecord } from '../contracts/sweep-workflow';
+import type { createActivities } from '../workers/activities';
+import { trialTaskQueue } from '../workers/task-queues';
+import { statusQuery, stopSignal } from './definitions';
+
+type Activities = ReturnType<typeof createActivities>;
+
+const { suggestTrial } = proxyLocalActivities<Activities>({ startToCloseTimeout: '1 minute' });
+
+/** Failures that retrying cannot fix end the trial at once (the worker marks them non-retryable). */
+const TRIAL_RETRY: RetryPolicy = { maximumAttempts: 3, initialInterval: '5 seconds', backoffCoefficient: 2 };
+
+function failureReason(error: unknown): string {
+  let current: unknown = error;
+  // The activity's own message sits under ActivityFailure.cause.
+  while (current instanceof Error && 'cause' in current && current.cause instanceof Error) current = current.cause;
+  if (current instanceof ApplicationFailure && current.type) return `${current.type}: ${current.message}`;
+  return current instanceof Error ? current.message : String(current);
+}
+
+export function bestTrial(trials: readonly TrialRecord[]): TrialRecord | null {
+  let best: TrialRecord | null = null;
+  for (const t of trials) {
+    const value = t.state === 'completed' ? t.metrics?.val_acc : null;
+    if (value == null) continue;
+    if (best === null || value > (best.metrics?.val_acc ?? -Infinity)) best = t;
+  }
+  return best;
+}
+
+export async function sweepWorkflow({ sweepId, space }: SweepInput): Promise<SweepStatus> {
+  const queue = trialTaskQueue(space.queue);
+  const { runTrial } = proxyActivities<Activities>({
+    taskQueue: queue,
+    // A 5-epoch trial on a slow CPU can take hours; liveness comes from the heartbeat instead.
+    startToCloseTimeout: '24 hours',
+    heartbeatTimeout: '1 minute',
+    retry: TRIAL_RETRY,
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  });
+
+  const trials: TrialRecord[] = [];
+  const scopes = new Map<number, CancellationScope>();
+  let stopping = false;
+  let finished: 'completed' | 'stopped' | null = null;
+  let running = 0;
+
+  const status = (state: SweepStatus['state']): SweepStatus => ({
+    sweepId,
+    name: space.name,
+    state,
+    budget: space.trials,
+    parallel: space.parallel,
+    queue,
+    trials,
+    best: bestTrial(trials),
+  });
+
+  setHandler(statusQuery, () => status(finished ?? (stopping ? 'stopping' : 'running')));
+  setHandler(stopSignal, () => {
+    stopping = true;
+    for (const scope of scopes.values()) scope.cancel();
+  });
+
+  const runOne = async (record: TrialRecord): Promise<void> => {
+    const scope = new CancellationScope();
+    scopes.set(record.trial, scope);
+    try {
+      const output = await scope.run(() =>
+        runTrial({ sweepId, trial: record.trial, params: record.params, queue }),
+      );
+      record.state = output.state;
+      record.metrics = output.metrics;
+    } catch (error) {
+      if (isCancellation(error) || stopping) {
+        record.state = 'stopped';
+        record.reason = 'sweep stopped';
+      } else {
+        record.state = 'failed';
+        record.reason = failureReason(error);
+      }
+    } finally {
+      scopes.delete(record.trial);
+      running -= 1;
+    }
+  };
+
+  const inFlight: Promise<void>[] = [];
+  for (let trial = 0; trial < space.trials; trial++) {
+    await condition(() => stopping || running < space.parallel);
+    if (stopping) break;
+    const history = trials.map((t) => ({
+      trial: t.trial,
+      params: t.params,
+      state: t.state,
+      value: t.state === 'completed' ? (t.metrics?.val_acc ?? null) : null,
+    }));
+    const params = await suggestTrial({ space, trial, history });
+    if (stopping) break;
+    const record: TrialRecord = { trial, params, state: 'running', metrics: null, reason: null };
+    trials.push(record);
+    running += 1;
+    inFlight.push(runOne(record));
+  }
+  await Promise.all(inFlight);
+  finished = stopping ? 'stopped' : 'completed';
+  return status(finished);
+}
