@@ -33,11 +33,11 @@ function hasSeenEnds(progress: SweepProgress, status: SweepStatus): boolean {
 export async function followSweep(client: Client, config: ConnectionConfig, sweepId: string, options: LiveViewOptions): Promise<SweepStatus> {
   const handle = client.workflow.getHandle(sweepId);
   const { budget } = await handle.query(statusQuery);
-  const progress = new SweepProgress();
+  const progress = new SweepProgress(budget);
   const nc = await connectNats(config.natsUrl, `sweep-cli watch ${sweepId}`);
   let drawn = 0;
   const redraw = () => {
-    const lines = progress.render(sweepId, budget);
+    const lines = progress.render(sweepId);
     // Move up over the last frame and clear it, then draw the new one.
     options.out.write(`${drawn > 0 ? `\x1b[${drawn}F\x1b[J` : ''}${lines.join('\n')}\n`);
     drawn = lines.length;

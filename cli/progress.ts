@@ -36,6 +36,8 @@ const acc = (v: number | null) => (v === null ? '-' : v.toFixed(4));
 export class SweepProgress {
   readonly trials = new Map<number, LiveTrial>();
 
+  constructor(private readonly budget: number) {}
+
   /** Applies one event; returns a line worth printing in plain mode, or null. */
   apply(message: SweepEvent): string | null {
     const { data, trial: n, attempt } = message;
@@ -101,17 +103,17 @@ export class SweepProgress {
     return best;
   }
 
-  summaryLine(budget?: number): string {
+  summaryLine(): string {
     const c = this.counts();
     const best = this.best();
-    const done = budget === undefined ? `${c.done} done` : `${c.done}/${budget} done`;
+    const done = `${c.done}/${this.budget} done`;
     const bestText = best ? `best val_acc ${acc(best.valAcc)} (trial ${best.trial})` : 'no result yet';
     return `${done}, ${c.running} running, ${c.failed} failed${c.stopped ? `, ${c.stopped} stopped` : ''}; ${bestText}`;
   }
 
   /** The multi-line view a terminal redraws. */
-  render(sweepId: string, budget: number): string[] {
-    const lines = [`sweep ${sweepId}: ${this.summaryLine(budget)}`];
+  render(sweepId: string): string[] {
+    const lines = [`sweep ${sweepId}: ${this.summaryLine()}`];
     for (const t of this.trials.values()) {
       if (t.state !== 'starting' && t.state !== 'training' && t.state !== 'retrying') continue;
       const where = t.state === 'training' ? `epoch ${Math.min(t.epochsDone + 1, t.epochs)}/${t.epochs}` : t.state;

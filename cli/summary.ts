@@ -25,12 +25,13 @@ function table(rows: string[][]): string {
 
 export function textSummary(status: SweepStatus): string {
   const fmt = (v: number | null | undefined, digits: number) => (v == null ? '-' : v.toFixed(digits));
-  const rows = [['trial', 'state', 'val_acc', 'val_loss', 'epochs', 'seconds', 'params']];
+  const rows = [['trial', 'state', 'val_acc', 'val_loss', 'epochs', 'seconds', 'searched params']];
+  const fixed = Object.keys(status.trials[0]?.params ?? {}).filter((k) => !status.searched.includes(k));
   for (const t of status.trials) {
     rows.push([
       String(t.trial), t.state, fmt(t.metrics?.val_acc, 4), fmt(t.metrics?.val_loss, 4),
       t.metrics ? String(t.metrics.epochs) : '-', fmt(t.metrics?.seconds, 1),
-      t.state === 'failed' ? `${formatParams(t.params)}  (${t.reason ?? ''})` : formatParams(t.params),
+      t.state === 'failed' ? `${formatParams(t.params, fixed)}  (${t.reason ?? ''})` : formatParams(t.params, fixed),
     ]);
   }
   const lines = [`sweep ${status.sweepId} (${status.name}): ${status.state}, ${status.trials.length}/${status.budget} trials`, '', table(rows), ''];

@@ -26,6 +26,8 @@ export interface SweepStatus {
   budget: number;
   parallel: number;
   queue: string;
+  /** The hyperparameters the space searches (the rest of a trial's params are fixed). */
+  searched: string[];
   trials: TrialRecord[];
   best: TrialRecord | null;
 }

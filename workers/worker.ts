@@ -2,7 +2,7 @@
  * A worker node: the control worker (sweep workflows and suggestions) and the trial worker (one
  * trainer per slot) on this node's queue, sharing one Temporal and one NATS connection.
  */
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import * as os from 'node:os';
 import type { Logger } from 'pino';
 import type { QueueKind } from '../contracts/space';
@@ -37,7 +37,19 @@ export async function planWorker(options: WorkerOptions): Promise<WorkerPlan> {
   return { python: python.python, torch: python.torch, queue, slots, threads, device: queue === 'gpu' ? 'cuda' : 'cpu' };
 }
 
+/** Temporal's own log lines go through our logger; below WARN they are mostly bundling noise. */
+function installRuntime(logger: Logger): void {
+  const level = logger.isLevelEnabled('debug') ? 'DEBUG' : 'WARN';
+  Runtime.install({
+    logger: new DefaultLogger(level, ({ level: l, message, meta }) => {
+      const method = l === 'ERROR' ? 'error' : l === 'WARN' ? 'warn' : l === 'INFO' ? 'info' : 'debug';
+      logger[method]({ temporal: meta }, message);
+    }),
+  });
+}
+
 export async function runWorker(config: ConnectionConfig, plan: WorkerPlan, logger: Logger): Promise<void> {
+  installRuntime(logger);
   const node = `${os.hostname()}:${process.pid}`;
   const nc = await connectNats(config.natsUrl, `sweep-worker ${node}`);
   try {
@@ -57,6 +69,9 @@ export async function runWorker(config: ConnectionConfig, plan: WorkerPlan, logg
         taskQueue: trialTaskQueue(plan.queue),
         activities: { runTrial: activities.runTrial },
         maxConcurrentActivityTaskExecutions: plan.slots,
+        // Cancellation reaches an activity only in a heartbeat's reply: keep them frequent so a
+        // stopped trial's trainer dies within seconds, not the default throttle of up to a minute.
+        maxHeartbeatThrottleInterval: '3 seconds',
       });
       logger.info({ node, ...plan }, 'worker ready');
       // Both stop on SIGINT/SIGTERM (the Temporal runtime's shutdown signals), waiting for trials to end.

@@ -70,6 +70,7 @@ export async function sweepWorkflow({ sweepId, space }: SweepInput): Promise<Swe
     budget: space.trials,
     parallel: space.parallel,
     queue,
+    searched: Object.keys(space.params),
     trials,
     best: bestTrial(trials),
   });
