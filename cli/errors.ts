@@ -4,6 +4,8 @@
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_BAD_INPUT = 2;
+/** 128 + SIGINT, as a shell reports a command ended by Ctrl-C. */
+export const EXIT_INTERRUPTED = 130;
 
 export class ExitError extends Error {
   constructor(

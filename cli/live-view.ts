@@ -9,6 +9,7 @@ import { connectNats, ensureEventsStream } from '../connections/nats';
 import { EVENTS_STREAM, sweepEventSchema, sweepEventsFilter } from '../contracts/sweep-events';
 import type { SweepStatus } from '../contracts/sweep-workflow';
 import { statusQuery } from '../workflows/definitions';
+import { EXIT_INTERRUPTED, ExitError } from './errors';
 import { SweepProgress } from './progress';
 
 export interface LiveViewOptions {
@@ -21,6 +22,15 @@ export interface LiveViewOptions {
 const REDRAW_EVERY_MS = 1000;
 /** Upper bound on waiting for the last events after the workflow has ended. */
 const CATCH_UP_MS = 3000;
+
+/** Ctrl-C leaves the view, not the sweep: it runs on in the workers. */
+function interrupted(sweepId: string): Promise<never> {
+  return new Promise((_, reject) => {
+    process.once('SIGINT', () =>
+      reject(new ExitError(EXIT_INTERRUPTED, `left the live view; the sweep goes on. Follow it with \`sweep watch ${sweepId}\`, stop it with \`sweep stop ${sweepId}\``)),
+    );
+  });
+}
 
 function hasSeenEnds(progress: SweepProgress, status: SweepStatus): boolean {
   return status.trials.every((t) => {
@@ -58,7 +68,7 @@ export async function followSweep(client: Client, config: ConnectionConfig, swee
         if (final && hasSeenEnds(progress, final)) caughtUp?.();
       }
     })();
-    const status: SweepStatus = await handle.result();
+    const status: SweepStatus = await Promise.race([handle.result(), interrupted(sweepId)]);
     final = status;
     // Each trial's last event reached the stream before its activity returned; show it before closing.
     if (!hasSeenEnds(progress, status)) {
