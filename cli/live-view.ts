@@ -27,7 +27,7 @@ const CATCH_UP_MS = 3000;
 function interrupted(sweepId: string): Promise<never> {
   return new Promise((_, reject) => {
     process.once('SIGINT', () =>
-      reject(new ExitError(EXIT_INTERRUPTED, `left the live view; the sweep goes on. Follow it with \`sweep watch ${sweepId}\`, stop it with \`sweep stop ${sweepId}\``)),
+      reject(new ExitError(EXIT_INTERRUPTED, `left the live view; the sweep goes on: follow it with \`npx sweep watch ${sweepId}\`, stop it with \`npx sweep stop ${sweepId}\``)),
     );
   });
 }

@@ -80,7 +80,8 @@ export async function main(argv: string[]): Promise<void> {
       // Help and --version end with exitCode 0; every other parse error is bad input.
       code = error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
     } else if (error instanceof ExitError) {
-      process.stderr.write(`sweep: ${error.message}\n`);
+      // Every line prefixed, so each problem of a bad file reads the same.
+      process.stderr.write(error.message.split('\n').map((line) => `sweep: ${line}\n`).join(''));
       code = error.code;
     } else {
       process.stderr.write(`sweep: ${(error as Error)?.stack ?? String(error)}\n`);

@@ -3,6 +3,7 @@
  * mode, a running local stack. Preflight checks run before anything is started.
  */
 import type { Client } from '@temporalio/client';
+import type { QueueKind } from '../contracts/space';
 import { ConfigError, resolveConnectionConfig, type ConnectionConfig } from '../connections/config';
 import { connectTemporal, TemporalUnavailableError } from '../connections/temporal';
 import { findNatsServer, findTemporalCli, MissingProgramError } from '../embedded/binaries';
@@ -43,11 +44,15 @@ export async function orFail<T>(work: Promise<T>): Promise<T> {
 /**
  * Embedded mode: checks every program first (so a missing one starts nothing), then starts or
  * reuses the servers and the local worker. External mode: starts nothing.
+ * Returns the queue the local worker serves (null in external mode).
  */
-export async function ensureStack(config: ConnectionConfig, report: (line: string) => void): Promise<void> {
-  if (config.mode !== 'embedded') return;
-  await orFail(Promise.all([findTemporalCli(), findNatsServer(), findTorchPython()]));
-  await orFail(stackUp(config, { worker: [], report }));
+export async function ensureStack(config: ConnectionConfig, report: (line: string) => void): Promise<QueueKind | null> {
+  if (config.mode !== 'embedded') return null;
+  const [, , python] = await orFail(Promise.all([findTemporalCli(), findNatsServer(), findTorchPython()]));
+  // The local worker serves the queue of this machine's hardware, as `sweep worker` would detect it.
+  const queue: QueueKind = python.cuda_devices > 0 ? 'gpu' : 'cpu';
+  await orFail(stackUp(config, { worker: { queue }, report }));
+  return queue;
 }
 
 /** For commands that read or steer a sweep: the stack must already run; they start nothing. */

@@ -18,7 +18,7 @@ export function jsonSummary(status: SweepStatus): JsonSummary {
   };
 }
 
-function table(rows: string[][]): string {
+export function formatTable(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }
@@ -34,7 +34,9 @@ export function textSummary(status: SweepStatus): string {
       t.state === 'failed' ? `${formatParams(t.params, fixed)}  (${t.reason ?? ''})` : formatParams(t.params, fixed),
     ]);
   }
-  const lines = [`sweep ${status.sweepId} (${status.name}): ${status.state}, ${status.trials.length}/${status.budget} trials`, '', table(rows), ''];
+  const done = status.trials.filter((t) => t.state !== 'running').length;
+  const header = `sweep ${status.sweepId} (${status.name}): ${status.state}, ${done}/${status.budget} trials done, ${status.trials.length - done} running`;
+  const lines = [header, '', formatTable(rows), ''];
   if (status.best) {
     lines.push(`best: trial ${status.best.trial}, val_acc ${fmt(status.best.metrics?.val_acc, 4)}`);
     lines.push(`best config: ${JSON.stringify(status.best.params)}`);

@@ -13,7 +13,8 @@ export class SpaceFileError extends Error {
     readonly file: string,
     readonly problems: SpaceProblem[],
   ) {
-    super(problems.map((p) => `${file}: ${p.path}: ${p.message}`).join('\n'));
+    // A problem with the file as a whole (unreadable, not JSON) has an empty path.
+    super(problems.map((p) => (p.path ? `${file}: ${p.path}: ${p.message}` : `${file}: ${p.message}`)).join('\n'));
     this.name = 'SpaceFileError';
   }
 }
@@ -23,7 +24,7 @@ export function decodeSpaceText(file: string, text: string): unknown {
   const problem = findJsonSyntaxProblem(text);
   if (problem) {
     throw new SpaceFileError(file, [
-      { path: '(file)', message: `not valid JSON: line ${problem.line}, column ${problem.column}: ${problem.message}` },
+      { path: '', message: `not valid JSON: line ${problem.line}, column ${problem.column}: ${problem.message}` },
     ]);
   }
   return JSON.parse(text);
@@ -35,10 +36,10 @@ export async function loadSpaceFile(file: string): Promise<Space> {
     size = (await stat(file)).size;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new SpaceFileError(file, [{ path: '(file)', message: code === 'ENOENT' ? 'no such file' : `cannot read: ${code}` }]);
+    throw new SpaceFileError(file, [{ path: '', message: code === 'ENOENT' ? 'no such file' : `cannot read: ${code}` }]);
   }
   if (size > MAX_SPACE_FILE_BYTES) {
-    throw new SpaceFileError(file, [{ path: '(file)', message: `${size} bytes is too large for a space file (at most ${MAX_SPACE_FILE_BYTES})` }]);
+    throw new SpaceFileError(file, [{ path: '', message: `${size} bytes is too large for a space file (at most ${MAX_SPACE_FILE_BYTES})` }]);
   }
   const text = await readFile(file, 'utf8');
   const result = parseSpace(decodeSpaceText(file, text));

@@ -25,6 +25,7 @@ export interface SweepStatus {
   state: 'running' | 'stopping' | 'completed' | 'stopped';
   budget: number;
   parallel: number;
+  /** The kind of worker the trials run on (`cpu`, `gpu`); the task queue is `sweep-<queue>`. */
   queue: string;
   /** The hyperparameters the space searches (the rest of a trial's params are fixed). */
   searched: string[];

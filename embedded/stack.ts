@@ -6,6 +6,8 @@
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ConnectionConfig } from '../connections/config';
+import type { QueueKind } from '../contracts/space';
+import { CONTROL_TASK_QUEUE, trialTaskQueue } from '../workers/task-queues';
 import { commandLine, isAlive, isPortFree, readPidFile, removePidFile, spawnDetached, stopGroup, writePidFile } from './processes';
 import { findNatsServer, findTemporalCli } from './binaries';
 import { natsReady, temporalReady, workerReady, setRetention } from './readiness';
@@ -46,7 +48,7 @@ function hostPort(address: string): { host: string; port: number } {
   return { host: url.hostname, port: Number(url.port) };
 }
 
-function components(config: ConnectionConfig, workerArgs: string[]): Component[] {
+function components(config: ConnectionConfig, workerQueue: QueueKind | null): Component[] {
   const temporal = hostPort(config.temporalAddress);
   const nats = hostPort(config.natsUrl);
   const dir = config.stateDir;
@@ -88,13 +90,13 @@ function components(config: ConnectionConfig, workerArgs: string[]): Component[]
     },
     {
       name: 'worker',
-      endpoint: 'task queues sweep-control and the detected trial queue',
+      endpoint: `task queues ${CONTROL_TASK_QUEUE}${workerQueue ? ` and ${trialTaskQueue(workerQueue)}` : ''}`,
       signature: 'worker',
       ports: [],
       portEnv: null,
       start: async () => ({
         command: process.execPath,
-        args: [path.resolve(__dirname, '..', 'bin', 'sweep.js'), 'worker', '--state-dir', dir, ...workerArgs],
+        args: [path.resolve(__dirname, '..', 'bin', 'sweep.js'), 'worker', '--state-dir', dir, ...(workerQueue ? ['--queue', workerQueue] : [])],
       }),
       ready: (pid) => workerReady(config, () => isAlive(pid), START_TIMEOUT_MS),
     },
@@ -117,7 +119,7 @@ async function livePid(config: ConnectionConfig, c: Component, report: (line: st
 
 export async function stackStatus(config: ConnectionConfig): Promise<ComponentStatus[]> {
   const statuses: ComponentStatus[] = [];
-  for (const c of components(config, [])) {
+  for (const c of components(config, null)) {
     const file = pidFile(config, c.name);
     const pid = await readPidFile(file);
     const running = pid !== null && isAlive(pid) && !!commandLine(pid)?.includes(c.signature);
@@ -127,8 +129,8 @@ export async function stackStatus(config: ConnectionConfig): Promise<ComponentSt
 }
 
 export interface UpOptions {
-  /** Extra `sweep worker` arguments for the local worker, or false for no worker. */
-  worker: string[] | false;
+  /** The trial queue the local worker serves, or false for no worker. */
+  worker: { queue: QueueKind } | false;
   report: (line: string) => void;
 }
 
@@ -137,7 +139,9 @@ export async function stackUp(config: ConnectionConfig, options: UpOptions): Pro
     throw new StackError('TEMPORAL_ADDRESS and NATS_URL point at your own servers; the embedded stack is not used');
   }
   await mkdir(config.stateDir, { recursive: true });
-  const wanted = components(config, options.worker || []).filter((c) => c.name !== 'worker' || options.worker !== false);
+  const wanted = components(config, options.worker ? options.worker.queue : null).filter(
+    (c) => c.name !== 'worker' || options.worker !== false,
+  );
   // Decide everything before starting anything, so a port conflict leaves nothing half started.
   const toStart: Component[] = [];
   for (const c of wanted) {
@@ -171,7 +175,7 @@ export async function stackUp(config: ConnectionConfig, options: UpOptions): Pro
 
 export async function stackDown(config: ConnectionConfig, report: (line: string) => void): Promise<void> {
   // Reverse order of start-up: the worker finishes its trials before the servers go.
-  for (const c of components(config, []).reverse()) {
+  for (const c of components(config, null).reverse()) {
     const pid = await livePid(config, c, report);
     if (pid === null) {
       report(`${c.name}: not running`);

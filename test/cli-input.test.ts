@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { createTestStack, processesOf, type TestStack } from './support/cli';
 
 describe('sweep start with bad input', () => {
@@ -14,6 +14,7 @@ describe('sweep start with bad input', () => {
   before(async () => {
     stack = await createTestStack();
   });
+  after(() => stack.remove());
 
   it('exits 2 naming the file and field, and starts nothing', async () => {
     const file = path.join(stack.stateDir, 'bad.json');
@@ -28,12 +29,12 @@ describe('sweep start with bad input', () => {
   it('exits 2 for a missing file, malformed JSON and an unknown option', async () => {
     const missing = await stack.run(['start', path.join(stack.stateDir, 'nope.json')]);
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /nope\.json: \(file\): no such file/);
+    assert.match(missing.stderr, /nope\.json: no such file/);
     const file = path.join(stack.stateDir, 'broken.json');
     await writeFile(file, '{"name": "x", "trials": }');
     const broken = await stack.run(['validate', file]);
     assert.equal(broken.code, 2);
-    assert.match(broken.stderr, /broken\.json: \(file\): not valid JSON: line 1, column 25/);
+    assert.match(broken.stderr, /broken\.json: not valid JSON: line 1, column 25/);
     const option = await stack.run(['start', 'examples/quick.json', '--paralel', '3']);
     assert.equal(option.code, 2);
     assert.match(option.stderr, /unknown option '--paralel'/);

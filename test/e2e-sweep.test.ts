@@ -51,6 +51,7 @@ describe('a sweep end to end on the embedded stack', () => {
 
   after(async () => {
     await stack.run(['dev', 'down']);
+    await stack.remove();
   });
 
   it('runs a tiny sweep on real Fashion-MNIST and prints a JSON summary', async () => {
@@ -59,6 +60,7 @@ describe('a sweep end to end on the embedded stack', () => {
     summary = JSON.parse(result.stdout) as JsonSummary;
     assert.equal(summary.sweep.state, 'completed');
     assert.equal(summary.sweep.name, 'tiny');
+    assert.equal(summary.sweep.queue, 'cpu');
     assert.equal(summary.trials.length, 3);
     for (const trial of summary.trials) {
       assert.deepEqual(Object.keys(trial).sort(), [...TRIAL_KEYS].sort());
@@ -101,7 +103,8 @@ describe('a sweep end to end on the embedded stack', () => {
     const status = JSON.parse(result.stdout) as JsonSummary;
     assert.deepEqual(status, summary);
     const list = await stack.run(['status']);
-    assert.match(list.stdout, new RegExp(`${summary.sweep.id}\\s+COMPLETED`));
+    const best = summary.best!.val_acc!.toFixed(4);
+    assert.match(list.stdout, new RegExp(`${summary.sweep.id}\\s+completed\\s+3/3\\s+${best}`));
   });
 
   it('`sweep stop` stops running trials and kills their trainers', async () => {

@@ -69,7 +69,7 @@ export async function sweepWorkflow({ sweepId, space }: SweepInput): Promise<Swe
     state,
     budget: space.trials,
     parallel: space.parallel,
-    queue,
+    queue: space.queue,
     searched: Object.keys(space.params),
     trials,
     best: bestTrial(trials),

@@ -7,7 +7,7 @@ import { loadSpaceFile, SpaceFileError } from '../../contracts/space-file';
 import type { Space } from '../../contracts/space';
 import type { SweepInput } from '../../contracts/sweep-workflow';
 import { SWEEP_WORKFLOW_TYPE } from '../../workflows/definitions';
-import { CONTROL_TASK_QUEUE } from '../../workers/task-queues';
+import { CONTROL_TASK_QUEUE, trialTaskQueue } from '../../workers/task-queues';
 import { badInput } from '../errors';
 import { followSweep } from '../live-view';
 import { connectionConfig, ensureStack, temporalClient, type GlobalOptions } from '../stack-context';
@@ -38,7 +38,13 @@ export async function startCommand(file: string, options: StartOptions): Promise
   const config = connectionConfig(options);
   // With --json, stdout carries one JSON object and nothing else.
   const out = options.json ? process.stderr : process.stdout;
-  await ensureStack(config, (line) => process.stderr.write(`${line}\n`));
+  const localQueue = await ensureStack(config, (line) => process.stderr.write(`${line}\n`));
+  if (localQueue !== null && localQueue !== space.queue) {
+    process.stderr.write(
+      `note: the local worker serves ${trialTaskQueue(localQueue)}; this sweep's trials wait for a worker on ` +
+        `${trialTaskQueue(space.queue)} (run \`npx sweep worker --queue ${space.queue}\` on such a node)\n`,
+    );
+  }
 
   const client = await temporalClient(config);
   const sweepId = newSweepId(space.name);
@@ -48,7 +54,7 @@ export async function startCommand(file: string, options: StartOptions): Promise
 
   if (options.detach) {
     if (options.json) process.stdout.write(`${JSON.stringify({ sweep: { id: sweepId, name: space.name, state: 'running' } })}\n`);
-    out.write(`follow it with: sweep watch ${sweepId}\n`);
+    out.write(`follow it with: npx sweep watch ${sweepId}   (stop it with: npx sweep stop ${sweepId})\n`);
     return;
   }
   const status = await followSweep(client, config, sweepId, { out, tty: !options.json && !!process.stdout.isTTY });

@@ -6,9 +6,18 @@ import type { SweepStatus } from '../../contracts/sweep-workflow';
 import { statusQuery, SWEEP_WORKFLOW_TYPE } from '../../workflows/definitions';
 import { failure } from '../errors';
 import { connectionConfig, requireStack, temporalClient, type GlobalOptions } from '../stack-context';
-import { jsonSummary, textSummary } from '../summary';
+import { formatTable, jsonSummary, textSummary } from '../summary';
 
 const LIST_LIMIT = 20;
+
+interface SweepListEntry {
+  id: string;
+  state: SweepStatus['state'];
+  started: string;
+  done: number;
+  budget: number;
+  best_val_acc: number | null;
+}
 
 export async function describeSweep(client: Client, sweepId: string): Promise<SweepStatus> {
   try {
@@ -28,16 +37,28 @@ export async function statusCommand(sweepId: string | undefined, options: Global
     process.stdout.write(`${options.json ? JSON.stringify(jsonSummary(status)) : textSummary(status)}\n`);
     return;
   }
-  const sweeps: Array<{ id: string; status: string; started: string }> = [];
+  const sweeps: SweepListEntry[] = [];
   for await (const wf of client.workflow.list({ query: `WorkflowType = '${SWEEP_WORKFLOW_TYPE}'` })) {
-    sweeps.push({ id: wf.workflowId, status: wf.status.name, started: wf.startTime.toISOString() });
+    const status = await describeSweep(client, wf.workflowId);
+    sweeps.push({
+      id: wf.workflowId,
+      state: status.state,
+      started: wf.startTime.toISOString(),
+      done: status.trials.filter((t) => t.state !== 'running').length,
+      budget: status.budget,
+      best_val_acc: status.best?.metrics?.val_acc ?? null,
+    });
     if (sweeps.length >= LIST_LIMIT) break;
   }
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ sweeps })}\n`);
   } else if (sweeps.length === 0) {
-    process.stdout.write('no sweeps yet: start one with `sweep start SPACE.json`\n');
+    process.stdout.write('no sweeps yet: start one with `npx sweep start SPACE.json`\n');
   } else {
-    for (const s of sweeps) process.stdout.write(`${s.id}  ${s.status.padEnd(10)}  started ${s.started}\n`);
+    const rows = [['sweep', 'state', 'trials done', 'best val_acc', 'started (UTC)']];
+    for (const s of sweeps) {
+      rows.push([s.id, s.state, `${s.done}/${s.budget}`, s.best_val_acc?.toFixed(4) ?? '-', s.started.replace('T', ' ').slice(0, 19)]);
+    }
+    process.stdout.write(`${formatTable(rows)}\n`);
   }
 }

@@ -4,7 +4,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -47,6 +47,8 @@ export interface TestStack {
   env: NodeJS.ProcessEnv;
   natsUrl: string;
   run(args: string[], options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CliResult>;
+  /** Deletes the state folder (servers stopped first). */
+  remove(): Promise<void>;
 }
 
 export async function createTestStack(): Promise<TestStack> {
@@ -67,6 +69,7 @@ export async function createTestStack(): Promise<TestStack> {
     env,
     natsUrl: `nats://127.0.0.1:${natsPort}`,
     run: (args, options = {}) => runCli(args, { ...env, ...options.env }, options.timeoutMs),
+    remove: () => rm(stateDir, { recursive: true, force: true }),
   };
 }
 
