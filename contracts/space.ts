@@ -5,21 +5,37 @@
  * the value that arrived and what is allowed, so a user fixes a file in one pass.
  */
 import { z } from 'zod';
+import { gridSize, sameValue } from '../searcher/space-points';
 import { TRIAL_FIELDS, isTrialField, type HyperValue, type TrialFieldName } from './trial-config';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
-const uniformSpec = z.strictObject({ type: z.literal('uniform'), low: finite, high: finite });
-const logUniformSpec = z.strictObject({ type: z.literal('loguniform'), low: finite, high: finite });
+/** A categorical choice; `number[]` is for list fields such as `widths`. */
+const choice = z.union([z.number(), z.string(), z.boolean(), z.array(z.number())], {
+  error: 'must be a number, a string, true/false or a list of numbers',
+});
+
+/**
+ * Makes a param conditional: it is sampled only when the categorical `param` took the value
+ * `equals`, and is otherwise absent from the trial, so the trainer's default applies.
+ */
+const conditionSpec = z.strictObject({ param: z.string(), equals: choice });
+
+const uniformSpec = z.strictObject({ type: z.literal('uniform'), low: finite, high: finite, condition: conditionSpec.optional() });
+const logUniformSpec = z.strictObject({ type: z.literal('loguniform'), low: finite, high: finite, condition: conditionSpec.optional() });
 const intSpec = z.strictObject({
   type: z.literal('int'),
   low: z.number().int(),
   high: z.number().int(),
   step: z.number().int().min(1).default(1),
+  /** Sampled uniformly in log space (low >= 1, step 1), like a loguniform rounded to integers. */
+  log: z.boolean().default(false),
+  condition: conditionSpec.optional(),
 });
 const categoricalSpec = z.strictObject({
   type: z.literal('categorical'),
-  values: z.array(z.union([z.number(), z.string(), z.boolean(), z.array(z.number())])).min(1, 'must list at least one value'),
+  values: z.array(choice).min(1, 'must list at least one value'),
+  condition: conditionSpec.optional(),
 });
 
 export const paramSpecSchema = z.discriminatedUnion('type', [uniformSpec, logUniformSpec, intSpec, categoricalSpec], {
@@ -32,11 +48,26 @@ export type ParamSpec = z.infer<typeof paramSpecSchema>;
 
 export const QUEUE_KINDS = ['cpu', 'gpu'] as const;
 export type QueueKind = (typeof QUEUE_KINDS)[number];
-export const SEARCHERS = ['random'] as const;
 
 /** Budgets beyond these are mistakes, not experiments. */
 export const MAX_TRIALS = 10_000;
 export const MAX_PARALLEL = 256;
+
+export const SEARCHERS = ['tpe', 'random', 'grid'] as const;
+
+/** Options of the TPE searcher (searcher/tpe); each one changes what it suggests. */
+const tpeOptions = z.strictObject({
+  /** One joint Parzen estimator over the unconditional params instead of one per param. */
+  multivariate: z.boolean().default(false),
+  /** Running trials count as bad ones, so parallel suggestions spread out. */
+  constant_liar: z.boolean().default(true),
+  /** Random suggestions until this many trials have completed. */
+  n_startup_trials: z.number().int().min(0).max(MAX_TRIALS).default(10),
+  /** Candidates drawn from the good-trials estimator per suggestion. */
+  n_ei_candidates: z.number().int().min(1).max(1000).default(24),
+});
+export type TpeOptions = z.infer<typeof tpeOptions>;
+export const TPE_DEFAULTS: TpeOptions = tpeOptions.parse({});
 
 const spaceShape = z.strictObject({
   name: z
@@ -46,7 +77,8 @@ const spaceShape = z.strictObject({
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
   trials: z.number().int().min(1).max(MAX_TRIALS),
   parallel: z.number().int().min(1).max(MAX_PARALLEL).default(1),
-  searcher: z.enum(SEARCHERS).default('random'),
+  searcher: z.enum(SEARCHERS).default('tpe'),
+  tpe: tpeOptions.optional(),
   queue: z.enum(QUEUE_KINDS).default('cpu'),
   fixed: z.record(z.string(), z.unknown()).default({}),
   params: z.record(z.string(), paramSpecSchema),
@@ -79,7 +111,8 @@ function zodProblems(error: z.ZodError): SpaceProblem[] {
       return { path: renderPath(issue.path), message: `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` };
     }
     const got = 'input' in issue && issue.input !== undefined ? `, got ${describe(issue.input)}` : '';
-    const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : `${issue.message}${got}`;
+    const missing = (issue.code === 'invalid_type' || issue.code === 'invalid_union') && issue.input === undefined;
+    const message = missing ? 'is required' : `${issue.message}${got}`;
     return { path: renderPath(issue.path), message };
   });
 }
@@ -136,8 +169,56 @@ function crossFieldProblems(space: z.infer<typeof spaceShape>): SpaceProblem[] {
       problems.push({ path: `${path}.type`, message: `${name} takes ${field.allowed}: only "categorical" can search it` });
       continue;
     }
+    if (spec.type === 'int' && spec.log) {
+      if (spec.low < 1) problems.push({ path: `${path}.low`, message: `an int with "log": true needs low >= 1, got ${spec.low}` });
+      if (spec.step !== 1) problems.push({ path: `${path}.step`, message: `an int with "log": true takes step 1 only, got ${spec.step}` });
+    }
     checkValue(`${path}.low`, name, spec.low);
     checkValue(`${path}.high`, name, spec.high);
+  }
+  problems.push(...conditionProblems(space), ...searcherProblems(space));
+  return problems;
+}
+
+/** A condition's parent must be an unconditional categorical param that can take the value. */
+function conditionProblems(space: z.infer<typeof spaceShape>): SpaceProblem[] {
+  const problems: SpaceProblem[] = [];
+  for (const [name, spec] of Object.entries(space.params)) {
+    const condition = spec.condition;
+    if (condition === undefined) continue;
+    const path = `params.${name}.condition`;
+    const parent = space.params[condition.param];
+    const parents = Object.keys(space.params).filter((n) => n !== name && space.params[n]!.type === 'categorical' && !space.params[n]!.condition);
+    if (parent === undefined || condition.param === name) {
+      problems.push({ path: `${path}.param`, message: `${describe(condition.param)} is not another searched param; a parent must be a categorical param under "params" (here: ${parents.join(', ') || 'none'})` });
+    } else if (parent.type !== 'categorical') {
+      problems.push({ path: `${path}.param`, message: `"${condition.param}" is ${parent.type}; a parent must be a categorical param` });
+    } else if (parent.condition !== undefined) {
+      problems.push({ path: `${path}.param`, message: `"${condition.param}" is itself conditional; a parent must be unconditional` });
+    } else if (!parent.values.some((v) => sameValue(v, condition.equals))) {
+      problems.push({ path: `${path}.equals`, message: `${describe(condition.equals)} is not among the values of "${condition.param}": ${describe(parent.values)}` });
+    }
+  }
+  return problems;
+}
+
+/** Rules of one searcher: grid needs a finite grid at least as large as the budget. */
+function searcherProblems(space: z.infer<typeof spaceShape>): SpaceProblem[] {
+  const problems: SpaceProblem[] = [];
+  if (space.tpe !== undefined && space.searcher !== 'tpe') {
+    problems.push({ path: 'tpe', message: `options for the TPE searcher, but "searcher" is "${space.searcher}"; remove "tpe" or set "searcher": "tpe"` });
+  }
+  if (space.searcher !== 'grid') return problems;
+  for (const [name, spec] of Object.entries(space.params)) {
+    if (spec.type === 'uniform' || spec.type === 'loguniform') {
+      problems.push({ path: `params.${name}.type`, message: `grid search takes "int" and "categorical" params only, got "${spec.type}"; list the values to try as a categorical` });
+    }
+  }
+  if (problems.length > 0) return problems;
+  const size = gridSize(space.params);
+  if (space.trials > size) {
+    // The workflow runs exactly `trials` trials, so a budget past the grid would repeat points.
+    problems.push({ path: 'trials', message: `${space.trials} is more than the grid's ${size} points; grid search suggests each point once, so set trials <= ${size}` });
   }
   return problems;
 }

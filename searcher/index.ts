@@ -3,12 +3,16 @@
  */
 import type { Space } from '../contracts/space';
 import type { TrialParams } from '../contracts/trial-config';
+import { createGridSearcher } from './grid';
 import { createRandomSearcher } from './random';
 import { trialSeed } from './rng';
 import type { Observation, Searcher, SearcherFactory } from './searcher';
+import { createTpeSearcher } from './tpe';
 
 const SEARCHERS: Record<Space['searcher'], SearcherFactory> = {
+  tpe: createTpeSearcher,
   random: createRandomSearcher,
+  grid: createGridSearcher,
 };
 
 export function createSearcher(space: Space): Searcher {

@@ -26,9 +26,18 @@ export function valueAt(spec: ParamSpec, u: number): HyperValue {
   switch (spec.type) {
     case 'uniform':
       return spec.low + u * (spec.high - spec.low);
-    case 'loguniform':
-      return Math.exp(Math.log(spec.low) + u * (Math.log(spec.high) - Math.log(spec.low)));
+    case 'loguniform': {
+      // exp(log(x)) can land a hair outside [low, high]; the trainer checks its bounds exactly.
+      const value = Math.exp(Math.log(spec.low) + u * (Math.log(spec.high) - Math.log(spec.low)));
+      return Math.min(spec.high, Math.max(spec.low, value));
+    }
     case 'int': {
+      if (spec.log) {
+        // Uniform in log space over the cells [v - 1/2, v + 1/2], as Optuna's random sampler does.
+        const low = Math.log(spec.low - 0.5);
+        const value = Math.round(Math.exp(low + u * (Math.log(spec.high + 0.5) - low)));
+        return Math.min(spec.high, Math.max(spec.low, value));
+      }
       const steps = Math.floor((spec.high - spec.low) / spec.step);
       return spec.low + Math.min(steps, Math.floor(u * (steps + 1))) * spec.step;
     }

@@ -24,7 +24,7 @@ describe('space file validation', () => {
     }
     const result = parseSpace(valid);
     assert.ok(result.ok);
-    assert.deepEqual([result.space.parallel, result.space.seed, result.space.searcher, result.space.queue], [1, 0, 'random', 'cpu']);
+    assert.deepEqual([result.space.parallel, result.space.seed, result.space.searcher, result.space.queue], [1, 0, 'tpe', 'cpu']);
   });
 
   it('names the field, the value and what is allowed', () => {
@@ -62,7 +62,59 @@ describe('space file validation', () => {
   it('reports malformed JSON with its line and column', () => {
     assert.throws(
       () => decodeSpaceText('s.json', '{\n  "name": "x",\n  "trials": 3,,\n}'),
-      (error: unknown) => error instanceof SpaceFileError && /s\.json: \(file\): not valid JSON: line 3, column 15/.test(error.message),
+      (error: unknown) => error instanceof SpaceFileError && /s\.json: not valid JSON: line 3, column 15/.test(error.message),
     );
+  });
+});
+
+describe('space file: searchers, log ints and conditions', () => {
+  const erase = {
+    erase_p: { type: 'categorical', values: [0, 0.5] },
+    erase_size: { type: 'uniform', low: 0.1, high: 0.4, condition: { param: 'erase_p', equals: 0.5 } },
+  };
+
+  it('accepts tpe options, log ints and conditional params, filling option defaults', () => {
+    const result = parseSpace({ ...valid, tpe: { multivariate: true }, params: { ...valid.params, batch_size: { type: 'int', low: 16, high: 512, log: true }, ...erase } });
+    assert.ok(result.ok, JSON.stringify(!result.ok && result.problems));
+    assert.deepEqual(result.space.tpe, { multivariate: true, constant_liar: true, n_startup_trials: 10, n_ei_candidates: 24 });
+    assert.deepEqual(result.space.params.erase_size?.condition, { param: 'erase_p', equals: 0.5 });
+  });
+
+  it('rejects unknown searchers, unknown tpe options and tpe options for another searcher', () => {
+    assert.match(problems({ ...valid, searcher: 'bayes' })[0]!, /^searcher: .*"tpe"\|"random"\|"grid"|^searcher: .*tpe.*random.*grid/);
+    assert.match(problems({ ...valid, tpe: { gamma: 0.2 } })[0]!, /^tpe: unknown key\(s\) "gamma"/);
+    assert.match(problems({ ...valid, tpe: { n_startup_trials: -1 } })[0]!, /^tpe\.n_startup_trials: .*got -1/);
+    assert.deepEqual(problems({ ...valid, searcher: 'random', tpe: {} }), ['tpe: options for the TPE searcher, but "searcher" is "random"; remove "tpe" or set "searcher": "tpe"']);
+  });
+
+  it('rejects log ints below 1 or with a step', () => {
+    assert.deepEqual(problems({ ...valid, params: { crop_pad: { type: 'int', low: 0, high: 8, log: true } } }), ['params.crop_pad.low: an int with "log": true needs low >= 1, got 0']);
+    assert.deepEqual(problems({ ...valid, params: { batch_size: { type: 'int', low: 16, high: 512, step: 16, log: true } } }), ['params.batch_size.step: an int with "log": true takes step 1 only, got 16']);
+  });
+
+  it('names the condition path when the parent is missing, not categorical, conditional, or lacks the value', () => {
+    const child = (condition: unknown) => ({ type: 'uniform', low: 0.1, high: 0.4, condition });
+    assert.deepEqual(problems({ ...valid, params: { erase_size: child({ param: 'erase_p', equals: 0.5 }) } }), [
+      'params.erase_size.condition.param: "erase_p" is not another searched param; a parent must be a categorical param under "params" (here: none)',
+    ]);
+    assert.deepEqual(problems({ ...valid, params: { erase_p: { type: 'uniform', low: 0, high: 1 }, erase_size: child({ param: 'erase_p', equals: 0.5 }) } }), [
+      'params.erase_size.condition.param: "erase_p" is uniform; a parent must be a categorical param',
+    ]);
+    assert.deepEqual(problems({ ...valid, params: { ...erase, erase_size: child({ param: 'erase_p', equals: 0.25 }) } }), [
+      'params.erase_size.condition.equals: 0.25 is not among the values of "erase_p": [0,0.5]',
+    ]);
+    assert.deepEqual(problems({ ...valid, params: { ...erase, patch_p: { type: 'categorical', values: [0, 1], condition: { param: 'erase_p', equals: 0.5 } }, patch_size: child({ param: 'patch_p', equals: 1 }) } }), [
+      'params.patch_size.condition.param: "patch_p" is itself conditional; a parent must be unconditional',
+    ]);
+    assert.match(problems({ ...valid, params: { ...erase, erase_size: child({ param: 'erase_p' }) } })[0]!, /^params\.erase_size\.condition\.equals: is required/);
+  });
+
+  it('rejects continuous params and budgets past the grid for grid search', () => {
+    assert.deepEqual(problems({ ...valid, searcher: 'grid' }), [
+      'params.max_lr.type: grid search takes "int" and "categorical" params only, got "loguniform"; list the values to try as a categorical',
+    ]);
+    assert.deepEqual(problems({ ...valid, searcher: 'grid', trials: 5, params: { crop_pad: { type: 'int', low: 0, high: 1 }, batch_size: { type: 'categorical', values: [64] } } }), [
+      "trials: 5 is more than the grid's 2 points; grid search suggests each point once, so set trials <= 2",
+    ]);
   });
 });
