@@ -27,12 +27,17 @@ export interface NumericKernels {
   sigmas: number[];
   /** log of each kernel's mass over [low, high], the truncation's normaliser. */
   logMass: number[];
+  /** log(sigma * sqrt(2 pi)) + logMass: a continuous kernel's whole log normaliser, precomputed
+   * because scoring evaluates every kernel at every candidate. */
+  logNorm: number[];
 }
 
 export interface CategoricalKernels {
   kind: 'categorical';
   /** One normalised row of choice probabilities per kernel. */
   rows: number[][];
+  /** The rows' logs, for scoring. */
+  logRows: number[][];
 }
 
 export type Kernels = NumericKernels | CategoricalKernels;
@@ -58,7 +63,12 @@ export function forward(axis: NumericAxis, value: number): number {
 
 export function numericKernels(axis: NumericAxis, mus: number[], sigmas: number[]): NumericKernels {
   const logMass = mus.map((mu, i) => logNormalMass((axis.low - mu) / sigmas[i]!, (axis.high - mu) / sigmas[i]!));
-  return { kind: 'numeric', axis, mus, sigmas, logMass };
+  const logNorm = sigmas.map((sigma, i) => LOG_SQRT_2PI + Math.log(sigma) + logMass[i]!);
+  return { kind: 'numeric', axis, mus, sigmas, logMass, logNorm };
+}
+
+export function categoricalFromRows(rows: number[][]): CategoricalKernels {
+  return { kind: 'categorical', rows, logRows: rows.map((row) => row.map(Math.log)) };
 }
 
 /** A draw from kernel k: a param value (choice index for a categorical). */
@@ -77,18 +87,34 @@ export function sampleKernel(kernels: Kernels, k: number, rng: () => number): nu
 
 /** log density of kernel k at a value (a probability for int and categorical params). */
 export function kernelLogPdf(kernels: Kernels, k: number, value: number): number {
-  if (kernels.kind === 'categorical') return Math.log(kernels.rows[k]![value]!);
-  const { axis, mus, sigmas, logMass } = kernels;
-  if (isPoint(axis)) return 0;
-  const mu = mus[k]!;
-  const sigma = sigmas[k]!;
+  const count = kernels.kind === 'categorical' ? kernels.rows.length : kernels.mus.length;
+  const out = new Float64Array(count);
+  addKernelLogPdfs(kernels, value, out);
+  return out[k]!;
+}
+
+/** Adds every kernel's log density at `value` to `out` (out[k] += log p_k(value)): scoring's hot loop. */
+export function addKernelLogPdfs(kernels: Kernels, value: number, out: Float64Array): void {
+  if (kernels.kind === 'categorical') {
+    for (let k = 0; k < out.length; k++) out[k]! += kernels.logRows[k]![value]!;
+    return;
+  }
+  const { axis, mus, sigmas, logNorm, logMass } = kernels;
+  if (isPoint(axis)) return;
+  // One tight loop per case, the value transformed once: this runs kernels x candidates times.
   if (axis.step === null) {
-    const z = (forward(axis, value) - mu) / sigma;
-    return -0.5 * z * z - LOG_SQRT_2PI - Math.log(sigma) - logMass[k]!;
+    const x = forward(axis, value);
+    for (let k = 0; k < out.length; k++) {
+      const z = (x - mus[k]!) / sigmas[k]!;
+      out[k]! += -0.5 * z * z - logNorm[k]!;
+    }
+    return;
   }
   const lo = forward(axis, value - axis.step / 2);
   const hi = forward(axis, value + axis.step / 2);
-  return logNormalMass((lo - mu) / sigma, (hi - mu) / sigma) - logMass[k]!;
+  for (let k = 0; k < out.length; k++) {
+    out[k]! += logNormalMass((lo - mus[k]!) / sigmas[k]!, (hi - mus[k]!) / sigmas[k]!) - logMass[k]!;
+  }
 }
 
 /** Index i with probability weights[i] (weights sum to 1). */

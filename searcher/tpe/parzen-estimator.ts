@@ -6,8 +6,9 @@
  */
 import type { ParamSpec } from '../../contracts/space';
 import {
+  addKernelLogPdfs,
+  categoricalFromRows,
   forward,
-  kernelLogPdf,
   numericAxis,
   numericKernels,
   pickIndex,
@@ -27,6 +28,8 @@ export interface ParzenEstimator {
   names: readonly string[];
   /** Component weights, normalised; the prior's is last. */
   weights: number[];
+  /** Their logs, the starting terms of every density evaluation. */
+  logWeights: Float64Array;
   kernels: Record<string, Kernels>;
 }
 
@@ -53,7 +56,8 @@ export function buildParzenEstimator(
         ? categoricalKernels(spec.values.length, column, options.priorWeight)
         : numericFromObservations(numericAxis(spec), column);
   }
-  return { names, weights: raw.map((w) => w / total), kernels };
+  const normalised = raw.map((w) => w / total);
+  return { names, weights: normalised, logWeights: Float64Array.from(normalised, Math.log), kernels };
 }
 
 /**
@@ -70,7 +74,7 @@ function categoricalKernels(nChoices: number, observed: readonly number[], prior
     return row.map((w) => w / sum);
   });
   rows.push(new Array<number>(nChoices).fill(1 / nChoices));
-  return { kind: 'categorical', rows };
+  return categoricalFromRows(rows);
 }
 
 function numericFromObservations(axis: NumericAxis, values: readonly number[]): Kernels {
@@ -118,12 +122,12 @@ export function sampleEstimator(estimator: ParzenEstimator, count: number, rng: 
 
 /** log density of the mixture at a point: logsumexp over components of log w + sum of kernel logs. */
 export function estimatorLogPdf(estimator: ParzenEstimator, point: Readonly<Record<string, number>>): number {
-  const terms = estimator.weights.map((w, k) => {
-    let sum = Math.log(w);
-    for (const name of estimator.names) sum += kernelLogPdf(estimator.kernels[name]!, k, point[name]!);
-    return sum;
-  });
-  const max = Math.max(...terms);
+  const terms = Float64Array.from(estimator.logWeights);
+  for (const name of estimator.names) addKernelLogPdfs(estimator.kernels[name]!, point[name]!, terms);
+  let max = -Infinity;
+  for (const t of terms) if (t > max) max = t;
   if (max === -Infinity) return -Infinity;
-  return max + Math.log(terms.reduce((acc, t) => acc + Math.exp(t - max), 0));
+  let sum = 0;
+  for (const t of terms) sum += Math.exp(t - max);
+  return max + Math.log(sum);
 }
