@@ -5,6 +5,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { QUEUE_KINDS } from '../contracts/space';
 import { devCommand } from './commands/dev';
+import { schemaCommand } from './commands/schema';
 import { startCommand } from './commands/start';
 import { statusCommand } from './commands/status';
 import { stopCommand } from './commands/stop';
@@ -39,6 +40,10 @@ function buildProgram(): Command {
     .description('check a space file; starts nothing')
     .argument('<file>', 'space file (JSON)')
     .action((file: string) => validateCommand(file));
+  program
+    .command('schema')
+    .description('print the JSON Schema of space files')
+    .action(() => schemaCommand());
   program
     .command('status')
     .description('a sweep\'s trials and best config, or the list of sweeps')

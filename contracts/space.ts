@@ -231,3 +231,16 @@ export function parseSpace(value: unknown): SpaceParseResult {
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, space: parsed.data as Space };
 }
+
+/**
+ * The space file's JSON Schema (draft 2020-12), for editors and `sweep schema`. It states the shape;
+ * the rules across fields (bounds within what the trainer accepts, low <= high, conditions) are
+ * checked by parseSpace and listed in docs/space-file.md.
+ */
+export function spaceJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(spaceShape, { io: 'input', unrepresentable: 'any' }),
+    title: 'sweep search space',
+    description: 'A sweep: its budget and the trainer hyperparameters it fixes or searches (docs/space-file.md).',
+  };
+}

@@ -1,0 +1,8 @@
+/**
+ * `sweep schema`: prints the space file's JSON Schema.
+ */
+import { spaceJsonSchema } from '../../contracts/space';
+
+export function schemaCommand(): void {
+  process.stdout.write(`${JSON.stringify(spaceJsonSchema(), null, 2)}\n`);
+}
