@@ -1,0 +1,19 @@
+/**
+ * Replays recorded sweep histories against today's workflow code: a change that would make a
+ * running sweep non-deterministic (a new command, a reordered activity) fails here, before it can
+ * break the sweeps that are running when a worker is upgraded.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { Worker } from '@temporalio/worker';
+
+const HISTORIES = path.join(__dirname, 'fixtures', 'histories');
+
+describe('sweep workflow replay', () => {
+  // A 3-trial, 2-parallel sweep recorded from the embedded stack (`temporal workflow show --output json`).
+  it('replays a completed sweep without non-determinism', async () => {
+    const history: unknown = JSON.parse(readFileSync(path.join(HISTORIES, 'tiny-sweep.json'), 'utf8'));
+    await Worker.runReplayHistory({ workflowsPath: require.resolve('../workflows') }, history, 'tiny-sweep');
+  });
+});
