@@ -18,6 +18,11 @@ export function jsonSummary(status: SweepStatus): JsonSummary {
   };
 }
 
+/** Trials that have ended (completed, failed or stopped). */
+export function trialsDone(status: SweepStatus): number {
+  return status.trials.filter((t) => t.state !== 'running').length;
+}
+
 export function formatTable(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
@@ -34,7 +39,7 @@ export function textSummary(status: SweepStatus): string {
       t.state === 'failed' ? `${formatParams(t.params, fixed)}  (${t.reason ?? ''})` : formatParams(t.params, fixed),
     ]);
   }
-  const done = status.trials.filter((t) => t.state !== 'running').length;
+  const done = trialsDone(status);
   const header = `sweep ${status.sweepId} (${status.name}): ${status.state}, ${done}/${status.budget} trials done, ${status.trials.length - done} running`;
   const lines = [header, '', formatTable(rows), ''];
   if (status.best) {

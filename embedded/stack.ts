@@ -139,9 +139,8 @@ export async function stackUp(config: ConnectionConfig, options: UpOptions): Pro
     throw new StackError('TEMPORAL_ADDRESS and NATS_URL point at your own servers; the embedded stack is not used');
   }
   await mkdir(config.stateDir, { recursive: true });
-  const wanted = components(config, options.worker ? options.worker.queue : null).filter(
-    (c) => c.name !== 'worker' || options.worker !== false,
-  );
+  const all = components(config, options.worker ? options.worker.queue : null);
+  const wanted = options.worker ? all : all.filter((c) => c.name !== 'worker');
   // Decide everything before starting anything, so a port conflict leaves nothing half started.
   const toStart: Component[] = [];
   for (const c of wanted) {

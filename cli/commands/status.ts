@@ -6,7 +6,7 @@ import type { SweepStatus } from '../../contracts/sweep-workflow';
 import { statusQuery, SWEEP_WORKFLOW_TYPE } from '../../workflows/definitions';
 import { failure } from '../errors';
 import { connectionConfig, requireStack, temporalClient, type GlobalOptions } from '../stack-context';
-import { formatTable, jsonSummary, textSummary } from '../summary';
+import { formatTable, jsonSummary, textSummary, trialsDone } from '../summary';
 
 const LIST_LIMIT = 20;
 
@@ -44,7 +44,7 @@ export async function statusCommand(sweepId: string | undefined, options: Global
       id: wf.workflowId,
       state: status.state,
       started: wf.startTime.toISOString(),
-      done: status.trials.filter((t) => t.state !== 'running').length,
+      done: trialsDone(status),
       budget: status.budget,
       best_val_acc: status.best?.metrics?.val_acc ?? null,
     });
