@@ -36,7 +36,7 @@ function hasSeenEnds(progress: SweepProgress, status: SweepStatus): boolean {
   return status.trials.every((t) => {
     if (t.state === 'stopped') return true;
     const live = progress.trials.get(t.trial)?.state;
-    return live === 'completed' || live === 'failed';
+    return live === 'completed' || live === 'pruned' || live === 'failed';
   });
 }
 

@@ -5,6 +5,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { QUEUE_KINDS } from '../contracts/space';
 import { devCommand } from './commands/dev';
+import { metricsCommand } from './commands/metrics';
 import { schemaCommand } from './commands/schema';
 import { startCommand } from './commands/start';
 import { statusCommand } from './commands/status';
@@ -17,6 +18,18 @@ import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, ExitError } from './errors';
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 1024) throw new InvalidArgumentError('expected an integer from 1 to 1024');
+  return n;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError('expected a port: an integer from 1 to 65535');
+  return n;
+}
+
+function minutes(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 7 * 24 * 60) throw new InvalidArgumentError('expected minutes: a number above 0, at most a week (10080)');
   return n;
 }
 
@@ -67,6 +80,13 @@ function buildProgram(): Command {
     .addOption(new Option('--queue <kind>', 'trial queue to serve (default: gpu if torch sees CUDA, else cpu)').choices(QUEUE_KINDS))
     .option('--slots <n>', 'trials at once (default: one per GPU, or one per CPU core)', positiveInt)
     .action((opts: { queue?: 'cpu' | 'gpu'; slots?: number }) => workerCommand({ ...globals(), ...opts }));
+  program
+    .command('metrics')
+    .description('serve sweep metrics to Prometheus and turn prune alerts into early stops, until interrupted')
+    .option('--host <address>', 'address to listen on; anything but loopback exposes the alert receiver (set SWEEP_ALERT_TOKEN)', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (default: $SWEEP_METRICS_PORT or 9464)', port)
+    .option('--retention-minutes <minutes>', 'how long a finished trial\'s series stay', minutes, 15)
+    .action((opts: { host: string; port?: number; retentionMinutes: number }) => metricsCommand({ ...globals(), ...opts }));
   program
     .command('dev')
     .description('the embedded local stack (Temporal dev server, nats-server, a local worker)')

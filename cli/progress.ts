@@ -3,12 +3,9 @@
  * accuracy, the counts, and the best so far. Pure: events in, state and text lines out.
  */
 import type { SweepEvent } from '../contracts/sweep-events';
-import type { TrialParams } from '../contracts/trial-config';
+import { plannedEpochs, type TrialParams } from '../contracts/trial-config';
 
-/** The trainer's default, for trials whose params do not name their epochs. */
-const DEFAULT_EPOCHS = 5;
-
-export type LiveState = 'starting' | 'training' | 'completed' | 'failed' | 'retrying' | 'stopped';
+export type LiveState = 'starting' | 'training' | 'completed' | 'pruned' | 'failed' | 'retrying' | 'stopped';
 
 export interface LiveTrial {
   trial: number;
@@ -42,7 +39,7 @@ export class SweepProgress {
   apply(message: SweepEvent): string | null {
     const { data, trial: n, attempt } = message;
     if (data.event === 'trial_started') {
-      const epochs = typeof data.params.epochs === 'number' ? data.params.epochs : DEFAULT_EPOCHS;
+      const epochs = plannedEpochs(data.params as TrialParams);
       this.trials.set(n, {
         trial: n, attempt, params: data.params as TrialParams, state: 'starting', epochs, epochsDone: 0,
         valAcc: null, loss: null, seconds: null, reason: null,
@@ -73,6 +70,10 @@ export class SweepProgress {
           t.seconds = data.metrics?.seconds ?? null;
           return `[trial ${n}] completed val_acc=${acc(t.valAcc)} in ${t.seconds?.toFixed(1) ?? '?'} s  | ${this.summaryLine()}`;
         }
+        if (data.state === 'pruned') {
+          t.state = 'pruned';
+          return `[trial ${n}] pruned (${data.rule ?? 'unknown rule'}) after ${t.epochsDone}/${t.epochs} epochs, val_acc=${acc(t.valAcc)}: ${data.reason ?? ''}  | ${this.summaryLine()}`;
+        }
         if (data.state === 'failed') {
           t.state = data.final ? 'failed' : 'retrying';
           return `[trial ${n}] ${data.final ? 'failed' : 'attempt failed, will retry'}: ${data.reason ?? 'unknown reason'}  | ${this.summaryLine()}`;
@@ -84,10 +85,11 @@ export class SweepProgress {
     }
   }
 
-  counts(): Record<'done' | 'running' | 'failed' | 'stopped', number> {
-    const c = { done: 0, running: 0, failed: 0, stopped: 0 };
+  counts(): Record<'done' | 'pruned' | 'running' | 'failed' | 'stopped', number> {
+    const c = { done: 0, pruned: 0, running: 0, failed: 0, stopped: 0 };
     for (const t of this.trials.values()) {
       if (t.state === 'completed') c.done += 1;
+      else if (t.state === 'pruned') c.pruned += 1;
       else if (t.state === 'failed') c.failed += 1;
       else if (t.state === 'stopped') c.stopped += 1;
       else c.running += 1;
@@ -106,7 +108,7 @@ export class SweepProgress {
   summaryLine(): string {
     const c = this.counts();
     const best = this.best();
-    const done = `${c.done}/${this.budget} done`;
+    const done = `${c.done + c.pruned}/${this.budget} done${c.pruned ? ` (${c.pruned} pruned)` : ''}`;
     const bestText = best ? `best val_acc ${acc(best.valAcc)} (trial ${best.trial})` : 'no result yet';
     return `${done}, ${c.running} running, ${c.failed} failed${c.stopped ? `, ${c.stopped} stopped` : ''}; ${bestText}`;
   }

@@ -6,19 +6,19 @@ import { formatParams } from './progress';
 
 export interface JsonSummary {
   sweep: { id: string; name: string; state: SweepStatus['state']; budget: number; parallel: number; queue: string };
-  trials: Array<Pick<TrialRecord, 'trial' | 'state' | 'params' | 'metrics' | 'reason'>>;
+  trials: Array<Pick<TrialRecord, 'trial' | 'state' | 'params' | 'metrics' | 'reason' | 'rule' | 'values'>>;
   best: { trial: number; val_acc: number | null; params: TrialRecord['params'] } | null;
 }
 
 export function jsonSummary(status: SweepStatus): JsonSummary {
   return {
     sweep: { id: status.sweepId, name: status.name, state: status.state, budget: status.budget, parallel: status.parallel, queue: status.queue },
-    trials: status.trials.map(({ trial, state, params, metrics, reason }) => ({ trial, state, params, metrics, reason })),
+    trials: status.trials.map(({ trial, state, params, metrics, reason, rule, values }) => ({ trial, state, params, metrics, reason, rule, values })),
     best: status.best ? { trial: status.best.trial, val_acc: status.best.metrics?.val_acc ?? null, params: status.best.params } : null,
   };
 }
 
-/** Trials that have ended (completed, failed or stopped). */
+/** Trials that have ended (completed, pruned, failed or stopped). */
 export function trialsDone(status: SweepStatus): number {
   return status.trials.filter((t) => t.state !== 'running').length;
 }
@@ -36,7 +36,7 @@ export function textSummary(status: SweepStatus): string {
     rows.push([
       String(t.trial), t.state, fmt(t.metrics?.val_acc, 4), fmt(t.metrics?.val_loss, 4),
       t.metrics ? String(t.metrics.epochs) : '-', fmt(t.metrics?.seconds, 1),
-      t.state === 'failed' ? `${formatParams(t.params, fixed)}  (${t.reason ?? ''})` : formatParams(t.params, fixed),
+      t.state === 'failed' || t.state === 'pruned' ? `${formatParams(t.params, fixed)}  (${t.rule ? `${t.rule}: ` : ''}${t.reason ?? ''})` : formatParams(t.params, fixed),
     ]);
   }
   const done = trialsDone(status);

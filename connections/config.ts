@@ -8,6 +8,8 @@ export const DEFAULT_STATE_DIR = '.sweep';
 export const DEFAULT_TEMPORAL_PORT = 7233;
 export const DEFAULT_NATS_PORT = 4222;
 export const DEFAULT_NAMESPACE = 'default';
+/** The metrics exporter's port (Prometheus scrapes it; alerts are posted to it). */
+export const DEFAULT_METRICS_PORT = 9464;
 
 export type Mode = 'embedded' | 'external';
 
@@ -17,6 +19,8 @@ export interface ConnectionConfig {
   temporalAddress: string;
   namespace: string;
   natsUrl: string;
+  /** Where `sweep metrics` listens (the embedded stack's exporter binds it on loopback). */
+  metricsPort: number;
 }
 
 export class ConfigError extends Error {
@@ -37,10 +41,11 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
 export function resolveConnectionConfig(env: NodeJS.ProcessEnv = process.env, stateDir?: string): ConnectionConfig {
   const dir = path.resolve(stateDir ?? env.SWEEP_STATE_DIR ?? DEFAULT_STATE_DIR);
   const namespace = env.TEMPORAL_NAMESPACE || DEFAULT_NAMESPACE;
+  const metricsPort = port(env, 'SWEEP_METRICS_PORT', DEFAULT_METRICS_PORT);
   const temporal = env.TEMPORAL_ADDRESS || undefined;
   const nats = env.NATS_URL || undefined;
   if (temporal && nats) {
-    return { mode: 'external', stateDir: dir, temporalAddress: temporal, namespace, natsUrl: nats };
+    return { mode: 'external', stateDir: dir, temporalAddress: temporal, namespace, natsUrl: nats, metricsPort };
   }
   if (temporal || nats) {
     const missing = temporal ? 'NATS_URL' : 'TEMPORAL_ADDRESS';
@@ -55,5 +60,6 @@ export function resolveConnectionConfig(env: NodeJS.ProcessEnv = process.env, st
     temporalAddress: `127.0.0.1:${port(env, 'SWEEP_TEMPORAL_PORT', DEFAULT_TEMPORAL_PORT)}`,
     namespace,
     natsUrl: `nats://127.0.0.1:${port(env, 'SWEEP_NATS_PORT', DEFAULT_NATS_PORT)}`,
+    metricsPort,
   };
 }

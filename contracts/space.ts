@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { gridSize, sameValue } from '../searcher/space-points';
+import { HEALTH_DEFAULTS, healthSchema, prunerSchema } from './pruning';
 import { TRIAL_FIELDS, isTrialField, type HyperValue, type TrialFieldName } from './trial-config';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -80,6 +81,10 @@ const spaceShape = z.strictObject({
   searcher: z.enum(SEARCHERS).default('tpe'),
   tpe: tpeOptions.optional(),
   queue: z.enum(QUEUE_KINDS).default('cpu'),
+  /** Stops trials that trail their peers at epoch boundaries (docs/pruning.md). */
+  pruner: prunerSchema.default({ type: 'none' }),
+  /** Stops a trial whose own loss or activations go bad, between epochs. */
+  health: healthSchema.default(HEALTH_DEFAULTS),
   fixed: z.record(z.string(), z.unknown()).default({}),
   params: z.record(z.string(), paramSpecSchema),
 });
@@ -105,12 +110,21 @@ function describe(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** A discriminated union reports the whole object; the value worth showing is the discriminator's. */
+function offendingValue(input: unknown, path: readonly PropertyKey[]): unknown {
+  const key = path[path.length - 1];
+  if (typeof input === 'object' && input !== null && !Array.isArray(input) && typeof key === 'string' && Object.hasOwn(input, key)) {
+    return (input as Record<string, unknown>)[key];
+  }
+  return input;
+}
+
 function zodProblems(error: z.ZodError): SpaceProblem[] {
   return error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
       return { path: renderPath(issue.path), message: `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` };
     }
-    const got = 'input' in issue && issue.input !== undefined ? `, got ${describe(issue.input)}` : '';
+    const got = 'input' in issue && issue.input !== undefined ? `, got ${describe(offendingValue(issue.input, issue.path))}` : '';
     const missing = (issue.code === 'invalid_type' || issue.code === 'invalid_union') && issue.input === undefined;
     const message = missing ? 'is required' : `${issue.message}${got}`;
     return { path: renderPath(issue.path), message };

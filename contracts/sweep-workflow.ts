@@ -2,6 +2,7 @@
  * The sweep workflow's inputs and outputs, shared by the workflow, the worker and the CLI.
  * Plain data only: it crosses Temporal's payload converter.
  */
+import type { HealthOptions, PruneRule } from './pruning';
 import type { Space } from './space';
 import type { TrialParams } from './trial-config';
 import type { TrialMetrics, TrialState } from './sweep-events';
@@ -17,6 +18,10 @@ export interface TrialRecord {
   state: TrialState;
   metrics: TrialMetrics | null;
   reason: string | null;
+  /** Set when the trial was pruned. */
+  rule: PruneRule | null;
+  /** Validation accuracy after each epoch reported so far (what the pruner compares). */
+  values: Array<number | null>;
 }
 
 export interface SweepStatus {
@@ -38,9 +43,12 @@ export interface RunTrialInput {
   trial: number;
   params: TrialParams;
   queue: string;
+  budget: number;
+  /** The space's health rules, which the worker applies as the trainer's events arrive. */
+  health: HealthOptions;
 }
 
-export interface RunTrialOutput {
-  state: 'completed' | 'stopped';
-  metrics: TrialMetrics;
-}
+export type RunTrialOutput =
+  | { state: 'completed'; metrics: TrialMetrics }
+  /** Stopped early by a pruner, a health rule or an alert; metrics are the last epoch's. */
+  | { state: 'pruned'; metrics: TrialMetrics; rule: PruneRule; reason: string };

@@ -69,6 +69,14 @@ export const TRIAL_FIELDS = {
   },
 } satisfies Record<string, TrialField>;
 
+/** The trainer's default epochs (docs/trainer-protocol.md), for a space that does not set them. */
+export const DEFAULT_EPOCHS = 5;
+
+/** The epochs a trial with these params will run. */
+export function plannedEpochs(params: TrialParams): number {
+  return typeof params.epochs === 'number' ? params.epochs : DEFAULT_EPOCHS;
+}
+
 export type TrialFieldName = keyof typeof TRIAL_FIELDS;
 export const TRIAL_FIELD_NAMES = Object.keys(TRIAL_FIELDS) as TrialFieldName[];
 

@@ -74,3 +74,17 @@ export async function workerReady(config: ConnectionConfig, alive: () => boolean
   }, timeoutMs);
   return ok === true;
 }
+
+/** Ready once the URL answers 200; false at once if the process died meanwhile. */
+export async function httpReady(url: string, alive: () => boolean, timeoutMs: number): Promise<boolean> {
+  const ok = await pollUntil(async () => {
+    if (!alive()) return false;
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      return response.ok ? true : undefined;
+    } catch {
+      return undefined;
+    }
+  }, timeoutMs);
+  return ok === true;
+}

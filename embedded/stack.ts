@@ -1,6 +1,6 @@
 /**
- * The embedded local stack: a Temporal dev server, nats-server with JetStream and one local worker,
- * each a detached process with a pid file and a log under the state folder, all on loopback.
+ * The embedded local stack: a Temporal dev server, nats-server with JetStream, the metrics exporter
+ * and one local worker, each a detached process with a pid file and a log under the state folder, all on loopback.
  * `up` starts what is missing and reuses what runs; `down` stops them in reverse order.
  */
 import { mkdir } from 'node:fs/promises';
@@ -10,7 +10,7 @@ import type { QueueKind } from '../contracts/space';
 import { CONTROL_TASK_QUEUE, trialTaskQueue } from '../workers/task-queues';
 import { commandLine, isAlive, isPortFree, readPidFile, removePidFile, spawnDetached, stopGroup, writePidFile } from './processes';
 import { findNatsServer, findTemporalCli } from './binaries';
-import { natsReady, temporalReady, workerReady, setRetention } from './readiness';
+import { httpReady, natsReady, temporalReady, workerReady, setRetention } from './readiness';
 
 export const LOOPBACK = '127.0.0.1';
 /** Finished sweeps stay readable in Temporal for this long. */
@@ -18,7 +18,7 @@ export const RETENTION_DAYS = 30;
 const START_TIMEOUT_MS = 90_000;
 const STOP_GRACE_MS = 30_000;
 
-export type ComponentName = 'temporal' | 'nats' | 'worker';
+export type ComponentName = 'temporal' | 'nats' | 'metrics' | 'worker';
 export interface ComponentStatus {
   name: ComponentName;
   pid: number | null;
@@ -87,6 +87,18 @@ function components(config: ConnectionConfig, workerQueue: QueueKind | null): Co
         args: ['-js', '-a', LOOPBACK, '-p', String(nats.port), '-sd', path.join(dir, 'nats')],
       }),
       ready: () => natsReady(config.natsUrl, START_TIMEOUT_MS),
+    },
+    {
+      name: 'metrics',
+      endpoint: `http://${LOOPBACK}:${config.metricsPort}/metrics`,
+      signature: 'metrics',
+      ports: [config.metricsPort],
+      portEnv: 'SWEEP_METRICS_PORT',
+      start: async () => ({
+        command: process.execPath,
+        args: [path.resolve(__dirname, '..', 'bin', 'sweep.js'), 'metrics', '--state-dir', dir, '--host', LOOPBACK, '--port', String(config.metricsPort)],
+      }),
+      ready: (pid) => httpReady(`http://${LOOPBACK}:${config.metricsPort}/healthz`, () => isAlive(pid), START_TIMEOUT_MS),
     },
     {
       name: 'worker',

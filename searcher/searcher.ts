@@ -12,6 +12,8 @@ export interface Observation {
   state: TrialState;
   /** The objective (validation accuracy, maximised); null while running or when the trial failed. */
   value: number | null;
+  /** Validation accuracy after each epoch, as reported so far: what a pruned trial is ranked by. */
+  values?: ReadonlyArray<number | null>;
 }
 
 export interface Searcher {

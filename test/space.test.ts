@@ -87,6 +87,28 @@ describe('space file: searchers, log ints and conditions', () => {
     assert.deepEqual(problems({ ...valid, searcher: 'random', tpe: {} }), ['tpe: options for the TPE searcher, but "searcher" is "random"; remove "tpe" or set "searcher": "tpe"']);
   });
 
+  it('fills pruner and health defaults: no pruner, divergence and dead-activation rules on', () => {
+    const result = parseSpace(valid);
+    assert.ok(result.ok);
+    assert.deepEqual(result.space.pruner, { type: 'none' });
+    assert.deepEqual(result.space.health, {
+      dead_activations: { max_ratio: 0.9, windows: 3, warmup_steps: 100 },
+      divergence: { factor: 2, min_loss: 2.5, warmup_steps: 20 },
+    });
+    const asha = parseSpace({ ...valid, pruner: { type: 'asha', min_peers: 5 }, health: { divergence: false } });
+    assert.ok(asha.ok);
+    assert.deepEqual(asha.space.pruner, { type: 'asha', min_epochs: 1, reduction_factor: 3, min_peers: 5 });
+    assert.equal(asha.space.health.divergence, false);
+  });
+
+  it('rejects unknown pruners, their bad options and unknown health rules, naming the field', () => {
+    assert.match(problems({ ...valid, pruner: { type: 'hyperband' } })[0]!, /^pruner\.type: .*'asha' \| 'median' \| 'none', got "hyperband"/);
+    assert.match(problems({ ...valid, pruner: { type: 'asha', reduction_factor: 1 } })[0]!, /^pruner\.reduction_factor: .*got 1/);
+    assert.match(problems({ ...valid, pruner: { type: 'median', min_epochs: 1 } })[0]!, /^pruner: unknown key\(s\) "min_epochs"/);
+    assert.match(problems({ ...valid, health: { nan: true } })[0]!, /^health: unknown key\(s\) "nan"/);
+    assert.match(problems({ ...valid, health: { divergence: { factor: 0.5 } } })[0]!, /^health\.divergence/);
+  });
+
   it('rejects log ints below 1 or with a step', () => {
     assert.deepEqual(problems({ ...valid, params: { crop_pad: { type: 'int', low: 0, high: 8, log: true } } }), ['params.crop_pad.low: an int with "log": true needs low >= 1, got 0']);
     assert.deepEqual(problems({ ...valid, params: { batch_size: { type: 'int', low: 16, high: 512, step: 16, log: true } } }), ['params.batch_size.step: an int with "log": true takes step 1 only, got 16']);

@@ -67,6 +67,19 @@ describe('splitting trials', () => {
     assert.deepEqual(liar.above.map((o) => o.trial), [0, 2, 6]);
     assert.deepEqual(splitTrials(history, false).above.map((o) => o.trial), [0, 6]);
   });
+
+  it('ranks pruned trials after completed ones, deeper first, then by their last value; they count towards gamma', () => {
+    const pruned = (trial: number, values: Array<number | null>) => ({ ...obs(trial, {}, null, 'pruned'), values });
+    // 11 model trials: gamma = 2, so the one completed trial and the deepest pruned one are good.
+    const history = [
+      obs(0, {}, 0.6), pruned(1, [0.9]), pruned(2, [0.5, 0.55]), pruned(3, [0.4, 0.7]), pruned(4, [null]),
+      ...[5, 6, 7, 8, 9, 10].map((t) => pruned(t, [0.1])),
+    ];
+    const split = splitTrials(history, true);
+    assert.deepEqual(split.below.map((o) => o.trial), [0, 3]);
+    assert.ok(split.above.some((o) => o.trial === 4));
+    assert.equal(split.below.length + split.above.length, 11);
+  });
 });
 
 describe('Parzen estimator', () => {

@@ -5,27 +5,38 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
 import * as path from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Space } from '../contracts/space';
 import type { RunTrialInput, RunTrialOutput } from '../contracts/sweep-workflow';
-import type { TrainerEvent } from '../contracts/trainer-events';
-import type { TrainerConfig, TrialParams } from '../contracts/trial-config';
+import type { EpochReport, PruneDecision } from '../contracts/pruning';
+import type { TrialEnded } from '../contracts/sweep-events';
+import type { EpochEvent, TrainerEvent } from '../contracts/trainer-events';
+import { plannedEpochs, type TrainerConfig, type TrialParams } from '../contracts/trial-config';
 import { suggestTrialParams, type Observation } from '../searcher';
 import { createTrialEventSink } from './event-publisher';
+import { createHealthMonitor } from './health-monitor';
+import type { SlotCounter } from './slot-counter';
+import { watchTrialControl } from './trial-control';
 import { classifyTrainerExit, type StopCause } from './trainer-outcome';
 import { TrainerProcess } from './trainer-process';
 
 export interface ActivityDeps {
   python: string;
   js: JetStreamClient;
+  nc: NatsConnection;
   logger: Logger;
   node: string;
   /** Checkpoints go under <stateDir>/checkpoints/<sweep>/<trial>. */
   stateDir: string;
   threads: number;
   device: string;
+  /** Sends an epoch's validation accuracy to the sweep; the reply says whether to prune. */
+  reportEpoch(sweepId: string, report: EpochReport): Promise<PruneDecision>;
+  /** Counts this node's busy slots, for the worker announcements. */
+  busySlots: SlotCounter;
 }
 
 /** What a trial heartbeats: enough for a retry to resume where the last attempt got to. */
@@ -48,6 +59,8 @@ export function createActivities(deps: ActivityDeps) {
     const resumeFrom = progress.checkpoint;
     const log = deps.logger.child({ sweep: input.sweepId, trial: input.trial, attempt });
     const sink = createTrialEventSink(deps.js, log, { sweep: input.sweepId, trial: input.trial, attempt, node: deps.node });
+    const plannedEpochsOfTrial = plannedEpochs(input.params);
+    const startedAt = Date.now();
 
     const config: TrainerConfig = {
       ...input.params,
@@ -56,27 +69,45 @@ export function createActivities(deps: ActivityDeps) {
       checkpoint_dir: path.join(deps.stateDir, 'checkpoints', input.sweepId, String(input.trial)),
       resume_from: resumeFrom,
     };
-    sink.publish({ event: 'trial_started', params: input.params, queue: input.queue, resume_from: resumeFrom });
+    sink.publish({ event: 'trial_started', params: input.params, budget: input.budget, queue: input.queue, resume_from: resumeFrom });
     log.info({ resumeFrom }, 'trial starting');
 
+    let stop: StopCause = null;
     let lastEvent: TrainerEvent | undefined;
+    let lastEpoch: EpochEvent | undefined;
+    const health = createHealthMonitor(input.health);
+    const prune = (decision: PruneDecision) => {
+      if (!decision.prune || stop !== null) return;
+      log.info({ rule: decision.rule, reason: decision.reason }, 'pruning trial');
+      stop = { kind: 'pruned', rule: decision.rule, reason: decision.reason };
+      void trainer.stop();
+    };
     const trainer = new TrainerProcess(deps.python, config, {
       onEvent(event) {
         lastEvent = event;
         sink.publish(event);
         if (event.event === 'checkpoint') progress.checkpoint = event.path;
         if (event.event === 'step') Object.assign(progress, { epoch: event.epoch, step: event.step });
+        if (event.event === 'epoch') {
+          lastEpoch = event;
+          // The trainer goes on while the sweep decides; a failed report only means no pruning.
+          deps.reportEpoch(input.sweepId, { trial: input.trial, epoch: event.epoch, valAcc: event.val_acc }).then(prune, (error: unknown) =>
+            log.warn({ err: error }, 'cannot report the epoch to the sweep; the trial goes on unpruned'),
+          );
+        }
+        prune(health.observe(event));
       },
       onBadLine(reason) {
         log.warn({ reason }, 'trainer wrote a line outside the protocol');
       },
     });
+    const control = watchTrialControl(deps.nc, input.sweepId, input.trial, log, prune);
+    deps.busySlots.acquire();
     const beat = setInterval(() => ctx.heartbeat(progress), HEARTBEAT_EVERY_MS);
     ctx.heartbeat(progress);
 
-    let stop: StopCause = null;
     const onCancel = () => {
-      stop = ctx.cancellationDetails?.cancelRequested ? 'requested' : 'interrupted';
+      stop = ctx.cancellationDetails?.cancelRequested ? { kind: 'requested' } : { kind: 'interrupted' };
       void trainer.stop();
     };
     ctx.cancellationSignal.addEventListener('abort', onCancel);
@@ -85,26 +116,42 @@ export function createActivities(deps: ActivityDeps) {
       exit = await trainer.exited;
     } finally {
       clearInterval(beat);
+      control.unsubscribe();
       ctx.cancellationSignal.removeEventListener('abort', onCancel);
       // Whatever happened, the trainer's group is gone before the activity reports.
       await trainer.stop();
+      deps.busySlots.release();
     }
 
+    const ended = (data: Omit<TrialEnded, 'event' | 'planned_epochs'>) =>
+      sink.publish({ event: 'trial_ended', planned_epochs: plannedEpochsOfTrial, ...data });
     const outcome = classifyTrainerExit(exit, lastEvent, stop);
     switch (outcome.kind) {
       case 'completed': {
         const { val_acc, val_loss, epochs, seconds } = outcome.result;
         const metrics = { val_acc, val_loss, epochs, seconds };
-        sink.publish({ event: 'trial_ended', state: 'completed', reason: null, metrics, final: true });
+        ended({ state: 'completed', reason: null, rule: null, metrics, final: true });
         await sink.flush();
         return { state: 'completed', metrics };
       }
+      case 'pruned': {
+        // The last finished epoch's values; a trial pruned in its first epoch has none.
+        const metrics = {
+          val_acc: lastEpoch?.val_acc ?? null,
+          val_loss: lastEpoch?.val_loss ?? null,
+          epochs: lastEpoch === undefined ? 0 : lastEpoch.epoch + 1,
+          seconds: (Date.now() - startedAt) / 1000,
+        };
+        ended({ state: 'pruned', reason: outcome.reason, rule: outcome.rule, metrics, final: true });
+        await sink.flush();
+        return { state: 'pruned', metrics, rule: outcome.rule, reason: outcome.reason };
+      }
       case 'stopped':
-        sink.publish({ event: 'trial_ended', state: 'stopped', reason: 'sweep stopped', metrics: null, final: true });
+        ended({ state: 'stopped', reason: 'sweep stopped', rule: null, metrics: null, final: true });
         await sink.flush();
         throw new CancelledFailure('trial stopped');
       case 'interrupted':
-        sink.publish({ event: 'trial_ended', state: 'failed', reason: outcome.message, metrics: null, final: false });
+        ended({ state: 'failed', reason: outcome.message, rule: null, metrics: null, final: false });
         await sink.flush();
         throw ApplicationFailure.retryable(outcome.message, 'TrialInterrupted');
       case 'failed': {
@@ -112,7 +159,7 @@ export function createActivities(deps: ActivityDeps) {
         const final = !outcome.retryable || (maxAttempts > 0 && attempt >= maxAttempts);
         const reason = `${outcome.type}: ${outcome.message}`;
         log.warn({ reason, final }, 'trial attempt failed');
-        sink.publish({ event: 'trial_ended', state: 'failed', reason, metrics: null, final });
+        ended({ state: 'failed', reason, rule: null, metrics: null, final });
         await sink.flush();
         throw ApplicationFailure.create({ type: outcome.type, message: outcome.message, nonRetryable: !outcome.retryable });
       }

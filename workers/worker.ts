@@ -2,13 +2,17 @@
  * A worker node: the control worker (sweep workflows and suggestions) and the trial worker (one
  * trainer per slot) on this node's queue, sharing one Temporal and one NATS connection.
  */
+import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import * as os from 'node:os';
 import type { Logger } from 'pino';
 import type { QueueKind } from '../contracts/space';
 import type { ConnectionConfig } from '../connections/config';
 import { connectNats, ensureEventsStream } from '../connections/nats';
+import { reportEpochUpdate } from '../workflows/definitions';
 import { createActivities } from './activities';
+import { createSlotCounter } from './slot-counter';
+import { announceWorker } from './worker-announcer';
 import { findTorchPython } from './find-python';
 import { CONTROL_TASK_QUEUE, trialTaskQueue } from './task-queues';
 
@@ -56,7 +60,19 @@ export async function runWorker(config: ConnectionConfig, plan: WorkerPlan, logg
     const js = await ensureEventsStream(nc);
     const connection = await NativeConnection.connect({ address: config.temporalAddress });
     try {
-      const activities = createActivities({ ...plan, js, logger, node, stateDir: config.stateDir });
+      // Epoch reports go to the sweep as workflow updates, over the worker's own connection.
+      const client = new Client({ connection, namespace: config.namespace });
+      const busySlots = createSlotCounter();
+      const activities = createActivities({
+        ...plan,
+        js,
+        nc,
+        logger,
+        node,
+        stateDir: config.stateDir,
+        busySlots,
+        reportEpoch: (sweepId, report) => client.workflow.getHandle(sweepId).executeUpdate(reportEpochUpdate, { args: [report] }),
+      });
       const common = { connection, namespace: config.namespace };
       const control = await Worker.create({
         ...common,
@@ -74,8 +90,13 @@ export async function runWorker(config: ConnectionConfig, plan: WorkerPlan, logg
         maxHeartbeatThrottleInterval: '3 seconds',
       });
       logger.info({ node, ...plan }, 'worker ready');
-      // Both stop on SIGINT/SIGTERM (the Temporal runtime's shutdown signals), waiting for trials to end.
-      await Promise.all([control.run(), trials.run()]);
+      const stopAnnouncing = announceWorker(nc, { node, queue: trialTaskQueue(plan.queue), slots: plan.slots }, busySlots);
+      try {
+        // Both stop on SIGINT/SIGTERM (the Temporal runtime's shutdown signals), waiting for trials to end.
+        await Promise.all([control.run(), trials.run()]);
+      } finally {
+        stopAnnouncing();
+      }
     } finally {
       await connection.close();
     }

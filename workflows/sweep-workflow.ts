@@ -16,10 +16,13 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/common';
+import { KEEP, type EpochReport, type PruneDecision } from '../contracts/pruning';
 import type { SweepInput, SweepStatus, TrialRecord } from '../contracts/sweep-workflow';
+import { plannedEpochs } from '../contracts/trial-config';
+import { createPruner } from '../pruners';
 import type { createActivities } from '../workers/activities';
 import { trialTaskQueue } from '../workers/task-queues';
-import { statusQuery, stopSignal } from './definitions';
+import { reportEpochUpdate, statusQuery, stopSignal } from './definitions';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -76,6 +79,16 @@ export async function sweepWorkflow({ sweepId, space }: SweepInput): Promise<Swe
   });
 
   setHandler(statusQuery, () => status(finished ?? (stopping ? 'stopping' : 'running')));
+  const pruner = createPruner(space.pruner);
+  setHandler(reportEpochUpdate, ({ trial, epoch, valAcc }: EpochReport): PruneDecision => {
+    const record = trials.find((t) => t.trial === trial);
+    if (record === undefined || record.state !== 'running') return KEEP;
+    // A retried attempt reports again the epochs after its checkpoint: the latest value wins.
+    record.values[epoch] = valAcc;
+    // The last epoch is the result, not a point to stop at.
+    if (stopping || epoch + 1 >= plannedEpochs(record.params)) return KEEP;
+    return pruner.decide(trial, epoch, trials);
+  });
   setHandler(stopSignal, () => {
     stopping = true;
     for (const scope of scopes.values()) scope.cancel();
@@ -86,10 +99,14 @@ export async function sweepWorkflow({ sweepId, space }: SweepInput): Promise<Swe
     scopes.set(record.trial, scope);
     try {
       const output = await scope.run(() =>
-        runTrial({ sweepId, trial: record.trial, params: record.params, queue }),
+        runTrial({ sweepId, trial: record.trial, params: record.params, queue, budget: space.trials, health: space.health }),
       );
       record.state = output.state;
       record.metrics = output.metrics;
+      if (output.state === 'pruned') {
+        record.rule = output.rule;
+        record.reason = output.reason;
+      }
     } catch (error) {
       if (isCancellation(error) || stopping) {
         record.state = 'stopped';
@@ -113,10 +130,11 @@ export async function sweepWorkflow({ sweepId, space }: SweepInput): Promise<Swe
       params: t.params,
       state: t.state,
       value: t.state === 'completed' ? (t.metrics?.val_acc ?? null) : null,
+      values: t.values,
     }));
     const params = await suggestTrial({ space, trial, history });
     if (stopping) break;
-    const record: TrialRecord = { trial, params, state: 'running', metrics: null, reason: null };
+    const record: TrialRecord = { trial, params, state: 'running', metrics: null, reason: null, rule: null, values: [] };
     trials.push(record);
     running += 1;
     inFlight.push(runOne(record));

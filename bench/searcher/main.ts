@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Space } from '../../contracts/space';
+import { HEALTH_DEFAULTS } from '../../contracts/pruning';
 import { createRandomSearcher } from '../../searcher/random';
 import type { Observation, Searcher } from '../../searcher/searcher';
 import { createTpeSearcher } from '../../searcher/tpe';
@@ -29,7 +30,8 @@ interface Run {
 
 function space(fn: BenchFunction, seed: number, searcher: Space['searcher'], multivariate = false): Space {
   const tpe = searcher === 'tpe' ? { tpe: { multivariate, constant_liar: true, n_startup_trials: 10, n_ei_candidates: 24 } } : {};
-  return { name: 'bench', seed, trials: 10_000, parallel: 1, searcher, queue: 'cpu', fixed: {}, params: fn.params, ...tpe };
+  const noPruning = { pruner: { type: 'none' as const }, health: HEALTH_DEFAULTS };
+  return { name: 'bench', seed, trials: 10_000, parallel: 1, searcher, queue: 'cpu', fixed: {}, params: fn.params, ...noPruning, ...tpe };
 }
 
 /** Starts the Optuna runner; resolves with its runs once it exits. */

@@ -16,7 +16,7 @@ import type { Observation, Searcher } from '../searcher';
 import { isActive, sampleOrder } from '../space-points';
 import { isSeen, seenPoints, unseenPoint } from './avoid-repeats';
 import { rankCandidates, type GroupOptions, type Ranked } from './sampler';
-import { isScored, splitTrials, type Split } from './split-trials';
+import { countsForModel, splitTrials, type Split } from './split-trials';
 
 /** Optuna's default: the prior counts as much as one observation. */
 const PRIOR_WEIGHT = 1;
@@ -92,7 +92,7 @@ export function createTpeSearcher(space: Space): Searcher {
   return {
     suggest(trial, history) {
       const seen = seenPoints(space, history);
-      if (history.filter(isScored).length >= options.n_startup_trials) return suggestWithModel(trial, history, seen);
+      if (history.filter(countsForModel).length >= options.n_startup_trials) return suggestWithModel(trial, history, seen);
       const point = randomPoint(space, trial);
       if (!isSeen(space, seen, point)) return point;
       return unseenPoint(space, seen!, createRng(deriveSeed(space.seed, trial, 0xd0d))) ?? point;

@@ -26,6 +26,21 @@ export function isScored(o: Observation): o is Observation & { value: number } {
   return o.state === 'completed' && o.value !== null && Number.isFinite(o.value);
 }
 
+/** A pruned trial's rank key: how deep it got (epochs reported), then its last finite value there. */
+function prunedKey(o: Observation): { depth: number; last: number } {
+  const values = o.values ?? [];
+  for (let i = values.length - 1; i >= 0; i--) {
+    const v = values[i];
+    if (v != null && Number.isFinite(v)) return { depth: i + 1, last: v };
+  }
+  return { depth: 0, last: -Infinity };
+}
+
+/** Trials that inform the model: scored ones and pruned ones (Optuna's COMPLETE and PRUNED). */
+export function countsForModel(o: Observation): boolean {
+  return isScored(o) || o.state === 'pruned';
+}
+
 export interface Split {
   below: Observation[];
   above: Observation[];
@@ -37,14 +52,20 @@ export interface Split {
  * parallel suggestions avoid the points still being tried). Failed and stopped trials, and
  * completed ones without a finite value, say nothing about the objective and are left out.
  *
- * Pruned trials, when they exist, belong between the two: ranked after every completed trial by
- * the last step they reached, then by their last intermediate value.
+ * Pruned trials rank after every completed trial, by the epoch they reached and then by their
+ * last validation accuracy, as Optuna ranks them; they count towards gamma(n), so while few trials
+ * have completed the best pruned ones can be good.
  */
 export function splitTrials(history: readonly Observation[], constantLiar: boolean): Split {
   const scored = history.filter(isScored);
   // Ties go to the earlier trial, so the split does not depend on the history's order.
-  const ranked = [...scored].sort((a, b) => b.value - a.value || a.trial - b.trial);
-  const nBelow = Math.min(gamma(scored.length), ranked.length);
+  const ranked: Observation[] = [...scored].sort((a, b) => b.value - a.value || a.trial - b.trial);
+  const pruned = history
+    .filter((o) => o.state === 'pruned')
+    .map((o) => ({ o, ...prunedKey(o) }))
+    .sort((a, b) => b.depth - a.depth || b.last - a.last || a.o.trial - b.o.trial);
+  ranked.push(...pruned.map((p) => p.o));
+  const nBelow = Math.min(gamma(ranked.length), ranked.length);
   const below: Observation[] = ranked.slice(0, nBelow);
   const above: Observation[] = ranked.slice(nBelow);
   if (constantLiar) above.push(...history.filter((o) => o.state === 'running'));

@@ -46,6 +46,8 @@ export interface TestStack {
   stateDir: string;
   env: NodeJS.ProcessEnv;
   natsUrl: string;
+  /** Where the stack's metrics exporter listens: http://127.0.0.1:<port>. */
+  metricsUrl: string;
   run(args: string[], options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CliResult>;
   /** Deletes the state folder (servers stopped first). */
   remove(): Promise<void>;
@@ -55,11 +57,13 @@ export async function createTestStack(): Promise<TestStack> {
   const stateDir = await mkdtemp(path.join(os.tmpdir(), 'sweep-test-'));
   const temporalPort = await freePort([1000]);
   const natsPort = await freePort();
+  const metricsPort = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     SWEEP_STATE_DIR: stateDir,
     SWEEP_TEMPORAL_PORT: String(temporalPort),
     SWEEP_NATS_PORT: String(natsPort),
+    SWEEP_METRICS_PORT: String(metricsPort),
     SWEEP_LOG_LEVEL: 'warn',
   };
   delete env.TEMPORAL_ADDRESS;
@@ -68,6 +72,7 @@ export async function createTestStack(): Promise<TestStack> {
     stateDir,
     env,
     natsUrl: `nats://127.0.0.1:${natsPort}`,
+    metricsUrl: `http://127.0.0.1:${metricsPort}`,
     run: (args, options = {}) => runCli(args, { ...env, ...options.env }, options.timeoutMs),
     remove: () => rm(stateDir, { recursive: true, force: true }),
   };
