@@ -11,7 +11,7 @@ import { EVENTS_STREAM, sweepEventSchema, sweepEventsFilter, type SweepEvent } f
 import type { JsonSummary } from '../cli/summary';
 import { createTestStack, processesOf, type TestStack } from './support/cli';
 
-const TRIAL_KEYS = ['trial', 'state', 'params', 'metrics', 'reason'];
+const TRIAL_KEYS = ['trial', 'state', 'params', 'metrics', 'reason', 'rule', 'values'];
 
 /** Reads every event of a sweep stored in JetStream so far, or waits for the first that matches. */
 async function sweepEvents(natsUrl: string, sweepId: string, until?: (e: SweepEvent) => boolean): Promise<SweepEvent[]> {

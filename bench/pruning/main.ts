@@ -1,0 +1,122 @@
+/**
+ * bench/pruning: for each seed, the same space with and without early stopping (ASHA and the health
+ * rules), run as real sweeps on the embedded stack in one run. It prints, per seed and as medians,
+ * the trainer-seconds each arm used (from the exporter's sweep_trainer_seconds_total: every attempt,
+ * start-up included) and the best validation accuracy each found.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { JsonSummary } from '../../cli/summary';
+import { ARMS, benchSpace, type Arm } from './space';
+
+const SWEEP_BIN = path.resolve(__dirname, '..', '..', 'bin', 'sweep.js');
+
+interface ArmResult {
+  seed: number;
+  arm: Arm['name'];
+  trainerSeconds: number;
+  bestValAcc: number | null;
+  pruned: number;
+  wallSeconds: number;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function sweep(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [SWEEP_BIN, ...args], { env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`sweep ${args.join(' ')} failed: ${stderr.slice(-2000)}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+/** The exporter's count of trainer seconds for one sweep, summed over queues and nodes. */
+async function trainerSeconds(metricsUrl: string, sweepId: string): Promise<number> {
+  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('sweep_trainer_seconds_total{') && line.includes(`sweep="${sweepId}"`)) total += Number(line.split(' ').pop());
+  }
+  return total;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { seeds: { type: 'string', default: '3' }, trials: { type: 'string', default: '16' }, parallel: { type: 'string', default: '2' } } });
+  const seeds = Array.from({ length: Number(values.seeds) }, (_, i) => i + 1);
+  const trials = Number(values.trials);
+  const parallel = Number(values.parallel);
+  const stateDir = await mkdtemp(path.join(os.tmpdir(), 'sweep-bench-pruning-'));
+  const [temporal, nats, metrics] = [await freePort(), await freePort(), await freePort()];
+  const env: NodeJS.ProcessEnv = { ...process.env, SWEEP_STATE_DIR: stateDir, SWEEP_TEMPORAL_PORT: String(temporal), SWEEP_NATS_PORT: String(nats), SWEEP_METRICS_PORT: String(metrics), SWEEP_LOG_LEVEL: 'warn' };
+  delete env.TEMPORAL_ADDRESS;
+  delete env.NATS_URL;
+  const metricsUrl = `http://127.0.0.1:${metrics}`;
+  const results: ArmResult[] = [];
+  try {
+    await sweep(['dev', 'up'], env);
+    for (const seed of seeds) {
+      // Alternate which arm goes first, so neither always runs on a warmer (or busier) machine.
+      const arms = seed % 2 === 1 ? ARMS : [...ARMS].reverse();
+      for (const arm of arms) {
+        const file = path.join(stateDir, `${arm.name}-${seed}.json`);
+        await writeFile(file, JSON.stringify(benchSpace(arm, seed, trials, parallel)));
+        const started = Date.now();
+        const summary = JSON.parse(await sweep(['start', file, '--json'], env)) as JsonSummary;
+        const result: ArmResult = {
+          seed,
+          arm: arm.name,
+          trainerSeconds: await trainerSeconds(metricsUrl, summary.sweep.id),
+          bestValAcc: summary.best?.val_acc ?? null,
+          pruned: summary.trials.filter((t) => t.state === 'pruned').length,
+          wallSeconds: (Date.now() - started) / 1000,
+        };
+        results.push(result);
+        process.stderr.write(`seed ${seed} ${arm.name}: ${JSON.stringify(result)}\n`);
+      }
+    }
+  } finally {
+    await sweep(['dev', 'down'], env).catch((error: Error) => process.stderr.write(`${error.message}\n`));
+    await rm(stateDir, { recursive: true, force: true });
+  }
+
+  const rows = [['seed', 'arm', 'trainer s', 'wall s', 'pruned', 'best val_acc']];
+  for (const r of results) rows.push([String(r.seed), r.arm, r.trainerSeconds.toFixed(0), r.wallSeconds.toFixed(0), String(r.pruned), r.bestValAcc?.toFixed(4) ?? '-']);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  console.log(rows.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n'));
+  const saved: number[] = [];
+  const accDiff: number[] = [];
+  for (const seed of seeds) {
+    const u = results.find((r) => r.seed === seed && r.arm === 'unpruned')!;
+    const p = results.find((r) => r.seed === seed && r.arm === 'pruned')!;
+    saved.push(1 - p.trainerSeconds / u.trainerSeconds);
+    accDiff.push(100 * ((p.bestValAcc ?? 0) - (u.bestValAcc ?? 0)));
+  }
+  console.log(`\ntrainer time saved by pruning: median ${(100 * median(saved)).toFixed(1)}% (per seed: ${saved.map((s) => `${(100 * s).toFixed(1)}%`).join(', ')})`);
+  console.log(`best val_acc, pruned minus unpruned: median ${median(accDiff).toFixed(2)} points (per seed: ${accDiff.map((d) => d.toFixed(2)).join(', ')})`);
+  console.log(`trials ${trials}, parallel ${parallel}, seeds ${seeds.join(',')}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
