@@ -1,6 +1,6 @@
-import { instantQuery, rangeQuery, sweepPrometheus } from './datasource';
+import { instantQuery, instantTableQuery, rangeQuery, sweepPrometheus } from './datasource';
 import { imagesPerSecond, lastValue, legendByLastValue } from './panel-options';
-import { bargauge, common, dashboard, stat, timeseries } from './sdk';
+import { bargauge, common, dashboard, stat, table, timeseries } from './sdk';
 import { numberPanels, sweepDashboard } from './sweep-dashboard';
 import { sweepVariable } from './variables';
 
@@ -101,6 +101,18 @@ function trainerSecondsByNode(): bargauge.PanelBuilder {
     .height(8);
 }
 
+function endedTrials(): table.PanelBuilder {
+  return new table.PanelBuilder()
+    .title('Ended trials')
+    .description('Every ended trial with its state and, for a pruned one, the rule that stopped it (the reason in words is in `sweep status`).')
+    .datasource(sweepPrometheus)
+    .withTarget(instantTableQuery('A', 'max by (trial, state, rule) (sweep_trial_ended{sweep="$sweep"})'))
+    .withTransformation({ id: 'organize', options: { excludeByName: { Time: true, Value: true } } })
+    .sortBy([new common.TableSortByFieldStateBuilder().displayName('trial')])
+    .span(8)
+    .height(8);
+}
+
 function workerUtilisation(): timeseries.PanelBuilder {
   return new timeseries.PanelBuilder()
     .title('Worker utilisation')
@@ -149,6 +161,7 @@ export function sweepOverviewDashboard(): dashboard.Dashboard {
     .withPanel(bestPerTrial())
     .withPanel(throughputPerTrial())
     .withPanel(prunedByRule())
+    .withPanel(endedTrials())
     .withPanel(trainerSecondsByNode())
     .withPanel(workerUtilisation())
     .build();

@@ -20,6 +20,7 @@ export const METRICS = [
   gauge('sweep_trial_epoch_val_accuracy', 'Validation accuracy after each epoch (label epoch, 0-based).'),
   gauge('sweep_trial_param', 'A numeric or boolean hyperparameter of the trial (label param).'),
   gauge('sweep_trial_running', '1 while the trial runs, 0 after.'),
+  gauge('sweep_trial_ended', '1 once the trial has ended, with labels state and rule (what pruned it, empty otherwise).'),
   gauge('sweep_trial_layer_mean', 'Mean of the layer\'s activations on the last stats step.'),
   gauge('sweep_trial_layer_std', 'Standard deviation of the layer\'s activations on the last stats step.'),
   gauge('sweep_trial_layer_dead_ratio', 'Share of |activation| in the lowest histogram bin [0, 0.25).'),

@@ -132,6 +132,7 @@ export class SweepMetrics {
         t.state = data.state;
         t.endedTs = ts;
         this.set('sweep_trial_running', base, 0);
+        this.set('sweep_trial_ended', { ...base, state: data.state, rule: data.rule ?? '' }, 1);
         const m = data.metrics;
         if (data.state === 'completed' && m) {
           t.result = m.val_acc;

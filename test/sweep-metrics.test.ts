@@ -3,7 +3,11 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { SweepEvent, SweepEventData } from '../contracts/sweep-events';
-import { parseAlerts } from '../metrics/alert-receiver';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { parseAlerts, type PruneRequest } from '../metrics/alert-receiver';
+import { createMetricsServer } from '../metrics/http-server';
 import { METRICS } from '../metrics/definitions';
 import { SweepMetrics } from '../metrics/sweep-metrics';
 
@@ -56,6 +60,8 @@ describe('metrics from sweep events', () => {
     assert.equal(s.get('sweep_pruning_saved_trainer_seconds_total', { sweep: 's1' }), 36);
     assert.equal(s.get('sweep_trainer_seconds_total', { sweep: 's1', queue: 'cpu', node: 'n1' }), 52);
     assert.equal(s.get('sweep_trial_running', { ...base, trial: '1' }), 0);
+    assert.equal(s.get('sweep_trial_ended', { ...base, trial: '1', state: 'pruned', rule: 'asha' }), 1);
+    assert.equal(s.get('sweep_trial_ended', { ...base, state: 'completed', rule: '' }), 1);
   });
 
   it('moves a retried trial to its new node, keeps its epoch values and ignores the old attempt', () => {
@@ -130,5 +136,37 @@ describe('alert receiver', () => {
     ];
     assert.deepEqual(parseAlerts(bad, now), { ok: true, requests: [], ignored: 4 });
     assert.equal(parseAlerts({ hello: 1 }, now).ok, false);
+  });
+});
+
+describe('metrics HTTP server', () => {
+  it('serves /metrics, takes alerts only with the bearer token, and rejects bodies that are not alerts', async () => {
+    const pruned: PruneRequest[] = [];
+    const logger = pino({ level: 'silent' });
+    const server = createMetricsServer({ exposition: () => 'sweep_trials_budget{sweep="s"} 3\n', onPrune: (r) => pruned.push(r), logger, alertToken: 's3cret' });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const metrics = await fetch(`${url}/metrics`);
+      assert.equal(metrics.headers.get('content-type'), 'text/plain; version=0.0.4; charset=utf-8');
+      assert.equal(await metrics.text(), 'sweep_trials_budget{sweep="s"} 3\n');
+      const alert = JSON.stringify([{ labels: { alertname: 'A', sweep: 's-1', trial: '2', sweep_action: 'prune' } }]);
+      const post = (body: string, token?: string) =>
+        fetch(`${url}/api/v2/alerts`, { method: 'POST', body, headers: token ? { authorization: `Bearer ${token}` } : {} });
+      assert.equal((await post(alert)).status, 401);
+      assert.equal((await post(alert, 'wrong!')).status, 401);
+      assert.deepEqual(pruned, []);
+      const ok = await post(alert, 's3cret');
+      assert.equal(ok.status, 200);
+      assert.deepEqual(await ok.json(), { pruned: 1, ignored: 0 });
+      assert.deepEqual(pruned, [{ sweep: 's-1', trial: 2, reason: 'alert A' }]);
+      assert.equal((await post('{not json', 's3cret')).status, 400);
+      assert.equal((await post('{"alerts": 3}', 's3cret')).status, 400);
+      assert.equal((await post(`"${'x'.repeat(2 * 1024 * 1024)}"`, 's3cret').catch(() => ({ status: 413 }))).status, 413);
+      assert.equal((await fetch(`${url}/nope`)).status, 404);
+    } finally {
+      server.close();
+    }
   });
 });

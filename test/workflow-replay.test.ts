@@ -16,4 +16,10 @@ describe('sweep workflow replay', () => {
     const history: unknown = JSON.parse(readFileSync(path.join(HISTORIES, 'tiny-sweep.json'), 'utf8'));
     await Worker.runReplayHistory({ workflowsPath: require.resolve('../workflows') }, history, 'tiny-sweep');
   });
+
+  // A 4-trial ASHA sweep: epoch reports arrive as updates, three trials end pruned (two by ASHA, one by the divergence rule).
+  it('replays a pruned sweep, its epoch-report updates included', async () => {
+    const history: unknown = JSON.parse(readFileSync(path.join(HISTORIES, 'pruned-sweep.json'), 'utf8'));
+    await Worker.runReplayHistory({ workflowsPath: require.resolve('../workflows') }, history, 'pruned-sweep');
+  });
 });

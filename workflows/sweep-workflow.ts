@@ -16,7 +16,7 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/common';
-import { KEEP, type EpochReport, type PruneDecision } from '../contracts/pruning';
+import { HEALTH_DEFAULTS, KEEP, type EpochReport, type PruneDecision } from '../contracts/pruning';
 import type { SweepInput, SweepStatus, TrialRecord } from '../contracts/sweep-workflow';
 import { plannedEpochs } from '../contracts/trial-config';
 import { createPruner } from '../pruners';
@@ -79,7 +79,9 @@ export async function sweepWorkflow({ sweepId, space }: SweepInput): Promise<Swe
   });
 
   setHandler(statusQuery, () => status(finished ?? (stopping ? 'stopping' : 'running')));
-  const pruner = createPruner(space.pruner);
+  // A sweep started by an older version has no pruner or health rules in its space.
+  const pruner = createPruner(space.pruner ?? { type: 'none' });
+  const health = space.health ?? HEALTH_DEFAULTS;
   setHandler(reportEpochUpdate, ({ trial, epoch, valAcc }: EpochReport): PruneDecision => {
     const record = trials.find((t) => t.trial === trial);
     if (record === undefined || record.state !== 'running') return KEEP;
@@ -99,7 +101,7 @@ export async function sweepWorkflow({ sweepId, space }: SweepInput): Promise<Swe
     scopes.set(record.trial, scope);
     try {
       const output = await scope.run(() =>
-        runTrial({ sweepId, trial: record.trial, params: record.params, queue, budget: space.trials, health: space.health }),
+        runTrial({ sweepId, trial: record.trial, params: record.params, queue, budget: space.trials, health }),
       );
       record.state = output.state;
       record.metrics = output.metrics;
