@@ -1,7 +1,24 @@
 /**
  * Finds where JSON text first goes wrong, with a line and column, because V8's JSON.parse names
- * a position for some errors only. A strict RFC 8259 scanner; it builds nothing.
+ * a position for some errors only. A strict RFC 8259 scanner; it builds nothing. It also rejects
+ * what JSON allows but a space file must not have: duplicate keys (readers disagree on which one
+ * wins), numbers beyond a double's range, and nesting deep enough to exhaust a stack; and it names
+ * the usual near-JSON (comments, single quotes, trailing commas, NaN) for what it is.
  */
+
+/** No space file nests this deep; a file that does is hostile or broken. */
+const MAX_DEPTH = 64;
+
+/** Near-JSON that people write, and what to write instead. */
+const NOT_JSON: ReadonlyArray<[prefix: string, message: string]> = [
+  ['NaN', 'NaN is not JSON: use a finite number'],
+  ['Infinity', 'Infinity is not JSON: use a finite number'],
+  ['-Infinity', '-Infinity is not JSON: use a finite number'],
+  ['undefined', 'undefined is not JSON: leave the key out, or use null'],
+  ["'", 'single-quoted strings are not JSON: use double quotes'],
+  ['//', 'comments are not JSON: remove them'],
+  ['/*', 'comments are not JSON: remove them'],
+];
 export interface JsonSyntaxProblem {
   line: number;
   column: number;
@@ -10,7 +27,17 @@ export interface JsonSyntaxProblem {
 
 class Scanner {
   i = 0;
+  depth = 0;
   constructor(readonly text: string) {}
+
+  /** Fails with the near-JSON message when the text here starts like one. */
+  notJson(): void {
+    for (const [prefix, message] of NOT_JSON) if (this.text.startsWith(prefix, this.i)) this.fail(message);
+  }
+  enter(): void {
+    this.depth += 1;
+    if (this.depth > MAX_DEPTH) this.fail(`nested deeper than ${MAX_DEPTH} levels`);
+  }
 
   fail(message: string): never {
     throw Object.assign(new Error(message), { offset: this.i });
@@ -35,6 +62,7 @@ class Scanner {
     if (c === '{') return this.object();
     if (c === '[') return this.array();
     if (c === '"') return this.string();
+    this.notJson();
     if (c !== undefined && /[-0-9]/.test(c)) return this.number();
     for (const word of ['true', 'false', 'null']) {
       if (this.text.startsWith(word, this.i)) {
@@ -45,13 +73,27 @@ class Scanner {
     this.fail(`expected a value, found ${this.describe()}`);
   }
   object(): void {
+    this.enter();
     this.i++;
     this.ws();
-    if (this.peek() === '}') return void this.i++;
+    if (this.peek() === '}') {
+      this.depth -= 1;
+      return void this.i++;
+    }
+    const keys = new Set<string>();
     for (;;) {
       this.ws();
+      if (this.peek() === '}') this.fail('trailing comma before "}": remove it');
+      this.notJson();
       if (this.peek() !== '"') this.fail(`expected a double-quoted key, found ${this.describe()}`);
+      const start = this.i;
       this.string();
+      const key = JSON.parse(this.text.slice(start, this.i)) as string;
+      if (keys.has(key)) {
+        this.i = start;
+        this.fail(`duplicate key ${JSON.stringify(key)}: each key may appear once in an object`);
+      }
+      keys.add(key);
       this.ws();
       this.expect(':', '":" after the key');
       this.value();
@@ -61,14 +103,21 @@ class Scanner {
         continue;
       }
       this.expect('}', '"," or "}"');
+      this.depth -= 1;
       return;
     }
   }
   array(): void {
+    this.enter();
     this.i++;
     this.ws();
-    if (this.peek() === ']') return void this.i++;
+    if (this.peek() === ']') {
+      this.depth -= 1;
+      return void this.i++;
+    }
     for (;;) {
+      this.ws();
+      if (this.peek() === ']') this.fail('trailing comma before "]": remove it');
       this.value();
       this.ws();
       if (this.peek() === ',') {
@@ -76,6 +125,7 @@ class Scanner {
         continue;
       }
       this.expect(']', '"," or "]"');
+      this.depth -= 1;
       return;
     }
   }
@@ -102,6 +152,7 @@ class Scanner {
   number(): void {
     const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.text.slice(this.i));
     if (!match) this.fail('malformed number');
+    if (!Number.isFinite(Number(match[0]))) this.fail(`${match[0]} is beyond the range of a number (about 1.8e308)`);
     this.i += match[0].length;
   }
 }
@@ -111,7 +162,10 @@ export function findJsonSyntaxProblem(text: string): JsonSyntaxProblem | null {
   try {
     scanner.value();
     scanner.ws();
-    if (scanner.i < text.length) scanner.fail(`unexpected ${scanner.describe()} after the JSON value`);
+    if (scanner.i < text.length) {
+      scanner.notJson();
+      scanner.fail(`unexpected ${scanner.describe()} after the JSON value`);
+    }
     return null;
   } catch (error) {
     const offset = (error as { offset?: number }).offset ?? 0;

@@ -19,30 +19,81 @@ export class SpaceFileError extends Error {
   }
 }
 
+const fileProblem = (file: string, message: string) => new SpaceFileError(file, [{ path: '', message }]);
+
 /** Decodes JSON text; a syntax error names its line and column, so a user can find it. */
 export function decodeSpaceText(file: string, text: string): unknown {
   const problem = findJsonSyntaxProblem(text);
-  if (problem) {
-    throw new SpaceFileError(file, [
-      { path: '', message: `not valid JSON: line ${problem.line}, column ${problem.column}: ${problem.message}` },
-    ]);
+  if (problem) throw fileProblem(file, `not valid JSON: line ${problem.line}, column ${problem.column}: ${problem.message}`);
+  const value: unknown = JSON.parse(text);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    throw fileProblem(file, `a space file holds one JSON object ({"name": ..., "trials": ..., "params": {...}}), not ${kind}`);
   }
-  return JSON.parse(text);
+  return value;
+}
+
+/** The offset of the first byte that is not part of valid UTF-8, or null. */
+function firstInvalidUtf8(bytes: Uint8Array): number | null {
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (length === 0 || i + length > bytes.length) return i;
+    try {
+      strict.decode(bytes.subarray(i, i + length)); // catches overlong forms and surrogates too
+    } catch {
+      return i;
+    }
+    i += length;
+  }
+  return null;
+}
+
+/** Bytes to text, refusing what would otherwise turn into silent replacement characters. */
+function decodeUtf8(file: string, bytes: Buffer): string {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    throw fileProblem(file, 'starts with a byte-order mark (BOM): save it as UTF-8 without a BOM');
+  }
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw fileProblem(file, 'is UTF-16 text: save it as UTF-8');
+  }
+  const bad = firstInvalidUtf8(bytes);
+  if (bad !== null) {
+    const line = bytes.subarray(0, bad).toString('latin1').split('\n').length;
+    throw fileProblem(file, `is not valid UTF-8: byte ${bad} (line ${line}) is 0x${bytes[bad]!.toString(16).padStart(2, '0')}`);
+  }
+  return bytes.toString('utf8');
+}
+
+function readProblem(code: string | undefined): string {
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EISDIR':
+      return 'is a directory, not a space file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    default:
+      return `cannot read: ${code ?? 'unknown error'}`;
+  }
 }
 
 export async function loadSpaceFile(file: string): Promise<Space> {
-  let size: number;
+  let bytes: Buffer;
   try {
-    size = (await stat(file)).size;
+    const info = await stat(file);
+    if (info.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    if (info.size > MAX_SPACE_FILE_BYTES) {
+      throw fileProblem(file, `${info.size} bytes is too large for a space file (at most ${MAX_SPACE_FILE_BYTES})`);
+    }
+    bytes = await readFile(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new SpaceFileError(file, [{ path: '', message: code === 'ENOENT' ? 'no such file' : `cannot read: ${code}` }]);
+    if (error instanceof SpaceFileError) throw error;
+    throw fileProblem(file, readProblem((error as NodeJS.ErrnoException).code));
   }
-  if (size > MAX_SPACE_FILE_BYTES) {
-    throw new SpaceFileError(file, [{ path: '', message: `${size} bytes is too large for a space file (at most ${MAX_SPACE_FILE_BYTES})` }]);
-  }
-  const text = await readFile(file, 'utf8');
-  const result = parseSpace(decodeSpaceText(file, text));
+  const result = parseSpace(decodeSpaceText(file, decodeUtf8(file, bytes)));
   if (!result.ok) throw new SpaceFileError(file, result.problems);
   return result.space;
 }

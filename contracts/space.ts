@@ -165,6 +165,11 @@ function crossFieldProblems(space: z.infer<typeof spaceShape>): SpaceProblem[] {
     const field = TRIAL_FIELDS[name];
     if (spec.type === 'categorical') {
       spec.values.forEach((value, i) => checkValue(`${path}.values.${i}`, name, value));
+      spec.values.forEach((value, i) => {
+        const first = spec.values.findIndex((v) => sameValue(v, value));
+        // A repeated value would be drawn twice as often, silently.
+        if (first < i) problems.push({ path: `${path}.values.${i}`, message: `${describe(value)} repeats values.${first}; list each value once` });
+      });
       continue;
     }
     if (spec.low > spec.high) {

@@ -18,6 +18,7 @@ const SWEEP_BIN = path.resolve(__dirname, '..', '..', 'bin', 'sweep.js');
 interface ArmResult {
   seed: number;
   arm: Arm['name'];
+  summary: JsonSummary;
   trainerSeconds: number;
   bestValAcc: number | null;
   pruned: number;
@@ -54,6 +55,49 @@ async function trainerSeconds(metricsUrl: string, sweepId: string): Promise<numb
   return total;
 }
 
+/** Spearman's rank correlation (average ranks for ties). */
+function spearman(xs: readonly number[], ys: readonly number[]): number {
+  const ranks = (v: readonly number[]) => {
+    const order = v.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]);
+    const r = new Array<number>(v.length);
+    for (let i = 0; i < order.length; ) {
+      let j = i;
+      while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
+      for (let k = i; k <= j; k++) r[order[k]![1]] = (i + j) / 2;
+      i = j + 1;
+    }
+    return r;
+  };
+  const [rx, ry] = [ranks(xs), ranks(ys)];
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  const [mx, my] = [mean(rx), mean(ry)];
+  let num = 0;
+  let dx = 0;
+  let dy = 0;
+  for (let i = 0; i < rx.length; i++) {
+    num += (rx[i]! - mx) * (ry[i]! - my);
+    dx += (rx[i]! - mx) ** 2;
+    dy += (ry[i]! - my) ** 2;
+  }
+  return num / Math.sqrt(dx * dy);
+}
+
+/**
+ * How well a trial's accuracy after epoch k predicts its final accuracy, over the unpruned arms'
+ * trials: what any epoch-boundary pruner can hope for.
+ */
+function earlyVersusFinal(results: readonly ArmResult[]): string[] {
+  const trials = results.filter((r) => r.arm === 'unpruned').flatMap((r) => r.summary.trials).filter((t) => t.state === 'completed');
+  const epochs = Math.min(...trials.map((t) => t.values.length));
+  const lines: string[] = [];
+  for (let k = 0; k < epochs - 1; k++) {
+    const usable = trials.filter((t) => t.values[k] != null && t.metrics?.val_acc != null);
+    const rho = spearman(usable.map((t) => t.values[k]!), usable.map((t) => t.metrics!.val_acc!));
+    lines.push(`  after epoch ${k + 1}: Spearman ${rho.toFixed(2)} over ${usable.length} unpruned trials`);
+  }
+  return lines;
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -85,13 +129,15 @@ async function main(): Promise<void> {
         const result: ArmResult = {
           seed,
           arm: arm.name,
+          summary,
           trainerSeconds: await trainerSeconds(metricsUrl, summary.sweep.id),
           bestValAcc: summary.best?.val_acc ?? null,
           pruned: summary.trials.filter((t) => t.state === 'pruned').length,
           wallSeconds: (Date.now() - started) / 1000,
         };
         results.push(result);
-        process.stderr.write(`seed ${seed} ${arm.name}: ${JSON.stringify(result)}\n`);
+        const { summary: _, ...shown } = result;
+        process.stderr.write(`seed ${seed} ${arm.name}: ${JSON.stringify(shown)}\n`);
       }
     }
   } finally {
@@ -114,6 +160,7 @@ async function main(): Promise<void> {
   console.log(`\ntrainer time saved by pruning: median ${(100 * median(saved)).toFixed(1)}% (per seed: ${saved.map((s) => `${(100 * s).toFixed(1)}%`).join(', ')})`);
   console.log(`best val_acc, pruned minus unpruned: median ${median(accDiff).toFixed(2)} points (per seed: ${accDiff.map((d) => d.toFixed(2)).join(', ')})`);
   console.log(`trials ${trials}, parallel ${parallel}, seeds ${seeds.join(',')}`);
+  console.log(`rank correlation of validation accuracy after each epoch with the final one:\n${earlyVersusFinal(results).join('\n')}`);
 }
 
 main().catch((error: unknown) => {
