@@ -44,7 +44,7 @@ export async function followSweep(client: Client, config: ConnectionConfig, swee
   const handle = client.workflow.getHandle(sweepId);
   const { budget } = await handle.query(statusQuery);
   const progress = new SweepProgress(budget);
-  const nc = await connectNats(config.natsUrl, `sweep-cli watch ${sweepId}`);
+  const nc = await connectNats(config, `sweep-cli watch ${sweepId}`);
   let drawn = 0;
   const redraw = () => {
     const lines = progress.render(sweepId);

@@ -5,6 +5,8 @@
 import type { Client } from '@temporalio/client';
 import type { QueueKind } from '../contracts/space';
 import { ConfigError, resolveConnectionConfig, type ConnectionConfig } from '../connections/config';
+import { NatsUnavailableError } from '../connections/nats';
+import { SecurityConfigError } from '../connections/security';
 import { connectTemporal, TemporalUnavailableError } from '../connections/temporal';
 import { findNatsServer, findTemporalCli, MissingProgramError } from '../embedded/binaries';
 import { StackError, stackStatus, stackUp } from '../embedded/stack';
@@ -33,7 +35,9 @@ export async function orFail<T>(work: Promise<T>): Promise<T> {
       error instanceof MissingProgramError ||
       error instanceof NoTorchPythonError ||
       error instanceof StackError ||
-      error instanceof TemporalUnavailableError
+      error instanceof TemporalUnavailableError ||
+      error instanceof NatsUnavailableError ||
+      error instanceof SecurityConfigError
     ) {
       throw failure(error.message);
     }

@@ -3,6 +3,14 @@
  * default (local servers under the state folder); with both set, it uses them and starts nothing.
  */
 import * as path from 'node:path';
+import {
+  natsSecurityFromEnv,
+  readEmbeddedNatsCredentials,
+  SecurityConfigError,
+  temporalSecurityFromEnv,
+  type NatsSecurity,
+  type TemporalSecurity,
+} from './security';
 
 export const DEFAULT_STATE_DIR = '.sweep';
 export const DEFAULT_TEMPORAL_PORT = 7233;
@@ -21,6 +29,9 @@ export interface ConnectionConfig {
   natsUrl: string;
   /** Where `sweep metrics` listens (the embedded stack's exporter binds it on loopback). */
   metricsPort: number;
+  /** NATS credentials and TLS; a function because the embedded stack creates its password on `up`. */
+  natsSecurity(): NatsSecurity;
+  temporalSecurity: TemporalSecurity;
 }
 
 export class ConfigError extends Error {
@@ -45,7 +56,14 @@ export function resolveConnectionConfig(env: NodeJS.ProcessEnv = process.env, st
   const temporal = env.TEMPORAL_ADDRESS || undefined;
   const nats = env.NATS_URL || undefined;
   if (temporal && nats) {
-    return { mode: 'external', stateDir: dir, temporalAddress: temporal, namespace, natsUrl: nats, metricsPort };
+    try {
+      const natsSecurity = natsSecurityFromEnv(env);
+      const temporalSecurity = temporalSecurityFromEnv(env);
+      return { mode: 'external', stateDir: dir, temporalAddress: temporal, namespace, natsUrl: nats, metricsPort, natsSecurity: () => natsSecurity, temporalSecurity };
+    } catch (error) {
+      if (error instanceof SecurityConfigError) throw new ConfigError(error.message);
+      throw error;
+    }
   }
   if (temporal || nats) {
     const missing = temporal ? 'NATS_URL' : 'TEMPORAL_ADDRESS';
@@ -61,5 +79,8 @@ export function resolveConnectionConfig(env: NodeJS.ProcessEnv = process.env, st
     namespace,
     natsUrl: `nats://127.0.0.1:${port(env, 'SWEEP_NATS_PORT', DEFAULT_NATS_PORT)}`,
     metricsPort,
+    // The embedded nats-server always asks for the password `dev up` generated (state folder, 0600).
+    natsSecurity: () => readEmbeddedNatsCredentials(dir),
+    temporalSecurity: {},
   };
 }

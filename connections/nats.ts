@@ -1,8 +1,10 @@
 /**
  * One NATS connection and the JetStream stream that holds sweep events.
  */
-import type { NatsConnection } from '@nats-io/nats-core';
+import { credsAuthenticator, type ConnectionOptions, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
+import { readFileSync } from 'node:fs';
+import type { ConnectionConfig } from './config';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { EVENTS_STREAM, EVENTS_SUBJECTS } from '../contracts/sweep-events';
 
@@ -13,11 +15,28 @@ export class NatsUnavailableError extends Error {
   override name = 'NatsUnavailableError';
 }
 
-export async function connectNats(url: string, name: string): Promise<NatsConnection> {
+/** Connection options with the configured credentials and TLS (nothing here is ever logged). */
+export function natsConnectOptions(config: Pick<ConnectionConfig, 'natsUrl' | 'natsSecurity'>): ConnectionOptions {
+  const security = config.natsSecurity();
+  const options: ConnectionOptions = { servers: config.natsUrl };
+  if (security.user) Object.assign(options, { user: security.user, pass: security.pass });
+  if (security.token) options.token = security.token;
+  if (security.credsFile) options.authenticator = credsAuthenticator(readFileSync(security.credsFile));
+  if (security.tls) options.tls = security.tls;
+  return options;
+}
+
+export async function connectNats(config: Pick<ConnectionConfig, 'natsUrl' | 'natsSecurity'>, name: string): Promise<NatsConnection> {
+  const options = natsConnectOptions(config);
   try {
-    return await connect({ servers: url, name, maxReconnectAttempts: -1 });
+    return await connect({ ...options, name, maxReconnectAttempts: -1 });
   } catch (error) {
-    throw new NatsUnavailableError(`cannot reach NATS at ${url}: ${(error as Error).message}`);
+    const refused = /authorization/i.test((error as Error).message);
+    throw new NatsUnavailableError(
+      refused
+        ? `NATS at ${config.natsUrl} refused the credentials (check NATS_USER/NATS_PASSWORD, NATS_TOKEN or NATS_CREDS)`
+        : `cannot reach NATS at ${config.natsUrl}: ${(error as Error).message}`,
+    );
   }
 }
 

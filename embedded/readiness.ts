@@ -6,13 +6,15 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { connect } from '@nats-io/transport-node';
 import type { ConnectionConfig } from '../connections/config';
+import { natsConnectOptions } from '../connections/nats';
+import { temporalConnectOptions } from '../connections/temporal';
 import { CONTROL_TASK_QUEUE } from '../workers/task-queues';
 import { pollUntil } from './processes';
 
 async function withTemporal<T>(config: ConnectionConfig, use: (c: Connection) => Promise<T>): Promise<T | undefined> {
   let connection: Connection | undefined;
   try {
-    connection = await Connection.connect({ address: config.temporalAddress, connectTimeout: '2 seconds' });
+    connection = await Connection.connect({ ...temporalConnectOptions(config), connectTimeout: '2 seconds' });
     return await use(connection);
   } catch {
     return undefined;
@@ -34,7 +36,7 @@ export async function temporalReady(config: ConnectionConfig, timeoutMs: number)
 
 /** The dev server keeps closed workflows a day by default; sweeps should stay readable longer. */
 export async function setRetention(config: ConnectionConfig, days: number): Promise<void> {
-  const connection = await Connection.connect({ address: config.temporalAddress });
+  const connection = await Connection.connect(temporalConnectOptions(config));
   try {
     await connection.workflowService.updateNamespace({
       namespace: config.namespace,
@@ -45,10 +47,10 @@ export async function setRetention(config: ConnectionConfig, days: number): Prom
   }
 }
 
-export async function natsReady(url: string, timeoutMs: number): Promise<boolean> {
+export async function natsReady(config: ConnectionConfig, timeoutMs: number): Promise<boolean> {
   const ok = await pollUntil(async () => {
     try {
-      const nc = await connect({ servers: url, reconnect: false, timeout: 1000 });
+      const nc = await connect({ ...natsConnectOptions(config), reconnect: false, timeout: 1000 });
       await nc.close();
       return true;
     } catch {

@@ -3,9 +3,10 @@
  * and one local worker, each a detached process with a pid file and a log under the state folder, all on loopback.
  * `up` starts what is missing and reuses what runs; `down` stops them in reverse order.
  */
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ConnectionConfig } from '../connections/config';
+import { ensureEmbeddedNatsCredentials } from '../connections/security';
 import type { QueueKind } from '../contracts/space';
 import { CONTROL_TASK_QUEUE, trialTaskQueue } from '../workers/task-queues';
 import { commandLine, isAlive, isPortFree, readPidFile, removePidFile, spawnDetached, stopGroup, writePidFile } from './processes';
@@ -48,6 +49,24 @@ function hostPort(address: string): { host: string; port: number } {
   return { host: url.hostname, port: Number(url.port) };
 }
 
+/**
+ * The embedded nats-server's config: loopback, JetStream on disk, and a password every client must
+ * give. In a file readable by its owner only, so the password is in no command line.
+ */
+async function writeNatsConfig(dir: string, port: number): Promise<string> {
+  const { user, pass } = await ensureEmbeddedNatsCredentials(dir);
+  const file = path.join(dir, 'nats.conf');
+  const text = [
+    `listen: "${LOOPBACK}:${port}"`,
+    `jetstream { store_dir: ${JSON.stringify(path.join(dir, 'nats'))} }`,
+    `authorization { user: ${JSON.stringify(user)}, password: ${JSON.stringify(pass)} }`,
+    '',
+  ].join('\n');
+  await writeFile(file, text, { mode: 0o600 });
+  await chmod(file, 0o600);
+  return file;
+}
+
 function components(config: ConnectionConfig, workerQueue: QueueKind | null): Component[] {
   const temporal = hostPort(config.temporalAddress);
   const nats = hostPort(config.natsUrl);
@@ -84,9 +103,9 @@ function components(config: ConnectionConfig, workerQueue: QueueKind | null): Co
       portEnv: 'SWEEP_NATS_PORT',
       start: async () => ({
         command: await findNatsServer(),
-        args: ['-js', '-a', LOOPBACK, '-p', String(nats.port), '-sd', path.join(dir, 'nats')],
+        args: ['-c', await writeNatsConfig(dir, nats.port)],
       }),
-      ready: () => natsReady(config.natsUrl, START_TIMEOUT_MS),
+      ready: () => natsReady(config, START_TIMEOUT_MS),
     },
     {
       name: 'metrics',

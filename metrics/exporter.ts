@@ -6,6 +6,7 @@ import { DeliverPolicy } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { once } from 'node:events';
 import type { Logger } from 'pino';
+import type { ConnectionConfig } from '../connections/config';
 import { connectNats, ensureEventsStream } from '../connections/nats';
 import {
   ENVELOPE_VERSION,
@@ -21,7 +22,7 @@ import { createMetricsServer } from './http-server';
 import { SweepMetrics, type RetentionOptions } from './sweep-metrics';
 
 export interface ExporterOptions {
-  natsUrl: string;
+  nats: Pick<ConnectionConfig, 'natsUrl' | 'natsSecurity'>;
   host: string;
   port: number;
   retention: RetentionOptions;
@@ -67,7 +68,7 @@ async function consumeEvents(nc: NatsConnection, metrics: SweepMetrics, lookback
 export async function runMetricsExporter(options: ExporterOptions): Promise<void> {
   const { logger } = options;
   const metrics = new SweepMetrics(options.retention);
-  const nc = await connectNats(options.natsUrl, 'sweep-metrics');
+  const nc = await connectNats(options.nats, 'sweep-metrics');
   try {
     const stopEvents = await consumeEvents(nc, metrics, options.retention.sweepMs, logger);
     const workers = nc.subscribe(WORKERS_SUBJECTS, {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import type { ConnectionOptions } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { EVENTS_STREAM, sweepEventSchema, sweepEventsFilter, type SweepEvent } from '../contracts/sweep-events';
 import type { JsonSummary } from '../cli/summary';
@@ -14,8 +15,8 @@ import { createTestStack, processesOf, type TestStack } from './support/cli';
 const TRIAL_KEYS = ['trial', 'state', 'params', 'metrics', 'reason', 'rule', 'values'];
 
 /** Reads every event of a sweep stored in JetStream so far, or waits for the first that matches. */
-async function sweepEvents(natsUrl: string, sweepId: string, until?: (e: SweepEvent) => boolean): Promise<SweepEvent[]> {
-  const nc = await connect({ servers: natsUrl });
+async function sweepEvents(nats: ConnectionOptions, sweepId: string, until?: (e: SweepEvent) => boolean): Promise<SweepEvent[]> {
+  const nc = await connect(nats);
   try {
     const consumer = await jetstream(nc).consumers.get(EVENTS_STREAM, {
       filter_subjects: sweepEventsFilter(sweepId),
@@ -79,7 +80,7 @@ describe('a sweep end to end on the embedded stack', () => {
   });
 
   it('relayed every trial\'s trainer events, activation stats included, to JetStream', async () => {
-    const events = await sweepEvents(stack.natsUrl, summary.sweep.id);
+    const events = await sweepEvents(stack.natsOptions(), summary.sweep.id);
     for (const { trial } of summary.trials) {
       const kinds = events.filter((e) => e.trial === trial).map((e) => e.data.event);
       assert.deepEqual([kinds[0], kinds[1]], ['trial_started', 'ready'], `trial ${trial}: ${kinds.join(',')}`);
@@ -112,7 +113,7 @@ describe('a sweep end to end on the embedded stack', () => {
     assert.equal(started.code, 0, started.stderr);
     const sweepId = (JSON.parse(started.stdout) as { sweep: { id: string } }).sweep.id;
     // Wait until a trainer is really training before stopping.
-    await sweepEvents(stack.natsUrl, sweepId, (e) => e.data.event === 'step');
+    await sweepEvents(stack.natsOptions(), sweepId, (e) => e.data.event === 'step');
     const trainersBefore = processesOf(stack.stateDir).filter((p) => p.cmd.includes('run_trial.py'));
     assert.ok(trainersBefore.length >= 1, 'a trainer process is running');
 

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { QueueKind } from '../contracts/space';
 import type { ConnectionConfig } from '../connections/config';
 import { connectNats, ensureEventsStream } from '../connections/nats';
+import { temporalConnectOptions } from '../connections/temporal';
 import { reportEpochUpdate } from '../workflows/definitions';
 import { createActivities } from './activities';
 import { createSlotCounter } from './slot-counter';
@@ -55,10 +56,10 @@ function installRuntime(logger: Logger): void {
 export async function runWorker(config: ConnectionConfig, plan: WorkerPlan, logger: Logger): Promise<void> {
   installRuntime(logger);
   const node = `${os.hostname()}:${process.pid}`;
-  const nc = await connectNats(config.natsUrl, `sweep-worker ${node}`);
+  const nc = await connectNats(config, `sweep-worker ${node}`);
   try {
     const js = await ensureEventsStream(nc);
-    const connection = await NativeConnection.connect({ address: config.temporalAddress });
+    const connection = await NativeConnection.connect(temporalConnectOptions(config));
     try {
       // Epoch reports go to the sweep as workflow updates, over the worker's own connection.
       const client = new Client({ connection, namespace: config.namespace });

@@ -2,6 +2,7 @@
  * `sweep metrics`: the Prometheus exporter and alert receiver, until SIGINT/SIGTERM.
  */
 import { NatsUnavailableError } from '../../connections/nats';
+import { SecurityConfigError } from '../../connections/security';
 import { DEFAULT_RETENTION } from '../../metrics/sweep-metrics';
 import { runMetricsExporter } from '../../metrics/exporter';
 import { failure } from '../errors';
@@ -19,7 +20,7 @@ export async function metricsCommand(options: MetricsCommandOptions): Promise<vo
   const logger = createLogger('sweep-metrics');
   try {
     await runMetricsExporter({
-      natsUrl: config.natsUrl,
+      nats: config,
       host: options.host,
       port: options.port ?? config.metricsPort,
       retention: { ...DEFAULT_RETENTION, trialMs: options.retentionMinutes * 60_000 },
@@ -28,7 +29,7 @@ export async function metricsCommand(options: MetricsCommandOptions): Promise<vo
       logger,
     });
   } catch (error) {
-    if (error instanceof NatsUnavailableError) throw failure(error.message);
+    if (error instanceof NatsUnavailableError || error instanceof SecurityConfigError) throw failure(error.message);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES') {
       throw failure(`cannot listen on ${options.host}:${options.port ?? config.metricsPort} (${code}); pass --port or set SWEEP_METRICS_PORT to a free port`);

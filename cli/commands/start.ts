@@ -10,7 +10,7 @@ import { SWEEP_WORKFLOW_TYPE } from '../../workflows/definitions';
 import { CONTROL_TASK_QUEUE, trialTaskQueue } from '../../workers/task-queues';
 import { badInput } from '../errors';
 import { followSweep } from '../live-view';
-import { connectionConfig, ensureStack, temporalClient, type GlobalOptions } from '../stack-context';
+import { connectionConfig, ensureStack, orFail, temporalClient, type GlobalOptions } from '../stack-context';
 import { jsonSummary, textSummary } from '../summary';
 
 export interface StartOptions extends GlobalOptions {
@@ -57,7 +57,7 @@ export async function startCommand(file: string, options: StartOptions): Promise
     out.write(`follow it with: npx sweep watch ${sweepId}   (stop it with: npx sweep stop ${sweepId})\n`);
     return;
   }
-  const status = await followSweep(client, config, sweepId, { out, tty: !options.json && !!process.stdout.isTTY });
+  const status = await orFail(followSweep(client, config, sweepId, { out, tty: !options.json && !!process.stdout.isTTY }));
   if (options.json) process.stdout.write(`${JSON.stringify(jsonSummary(status))}\n`);
   else out.write(`\n${textSummary(status)}\n`);
 }

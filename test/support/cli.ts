@@ -8,6 +8,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { ConnectionOptions } from '@nats-io/nats-core';
+import { natsConnectOptions } from '../../connections/nats';
+import { readEmbeddedNatsCredentials } from '../../connections/security';
 
 export const SWEEP_BIN = path.resolve(__dirname, '..', '..', 'bin', 'sweep.js');
 
@@ -45,7 +48,8 @@ function portIsFree(port: number): Promise<boolean> {
 export interface TestStack {
   stateDir: string;
   env: NodeJS.ProcessEnv;
-  natsUrl: string;
+  /** How to connect to the stack's nats-server, with the password `dev up` generated. */
+  natsOptions(): ConnectionOptions;
   /** Where the stack's metrics exporter listens: http://127.0.0.1:<port>. */
   metricsUrl: string;
   run(args: string[], options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CliResult>;
@@ -71,7 +75,7 @@ export async function createTestStack(): Promise<TestStack> {
   return {
     stateDir,
     env,
-    natsUrl: `nats://127.0.0.1:${natsPort}`,
+    natsOptions: () => natsConnectOptions({ natsUrl: `nats://127.0.0.1:${natsPort}`, natsSecurity: () => readEmbeddedNatsCredentials(stateDir) }),
     metricsUrl: `http://127.0.0.1:${metricsPort}`,
     run: (args, options = {}) => runCli(args, { ...env, ...options.env }, options.timeoutMs),
     remove: () => rm(stateDir, { recursive: true, force: true }),
