@@ -78,7 +78,9 @@ export function readEmbeddedNatsCredentials(stateDir: string): NatsSecurity {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new SecurityConfigError(
-      code === 'ENOENT' ? `no ${credentials}: start the embedded stack with \`sweep dev up\`` : `cannot read ${credentials}: ${code ?? 'not JSON'}`,
+      code === 'ENOENT'
+        ? `no ${credentials}: the embedded stack is not running, or an older sweep started it; run \`sweep dev down\`, then \`sweep dev up\``
+        : `cannot read ${credentials}: ${code ?? 'not JSON'}`,
     );
   }
   const parsed = credentialsSchema.safeParse(raw);
