@@ -3,7 +3,7 @@
  * and the PyTorch trainer on real Fashion-MNIST. One stack for the whole file, torn down at the end.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import type { ConnectionOptions } from '@nats-io/nats-core';
@@ -108,6 +108,24 @@ describe('a sweep end to end on the embedded stack', () => {
     assert.match(list.stdout, new RegExp(`${summary.sweep.id}\\s+completed\\s+3/3\\s+${best}`));
   });
 
+  it('keeps the finished sweep readable after Temporal has lost its history', async () => {
+    // What retention does to a finished sweep, done all at once: Temporal restarts on an empty
+    // database (its history is gone); nats-server restarts on its store, which keeps the results.
+    const down = await stack.run(['dev', 'down']);
+    assert.equal(down.code, 0, down.stderr);
+    rmSync(`${stack.stateDir}/temporal.db`);
+    const up = await stack.run(['dev', 'up']);
+    assert.equal(up.code, 0, up.stderr);
+    const watch = await stack.run(['watch', summary.sweep.id]);
+    assert.equal(watch.code, 1);
+    assert.match(watch.stderr, /no sweep with id ".+" in Temporal/);
+    const result = await stack.run(['status', summary.sweep.id, '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout) as JsonSummary, summary);
+    const list = await stack.run(['status']);
+    assert.match(list.stdout, new RegExp(`${summary.sweep.id}\\s+completed \\(kept\\)\\s+3/3`));
+  });
+
   it('`sweep stop` stops running trials and kills their trainers', async () => {
     const started = await stack.run(['start', 'test/fixtures/long.json', '--detach', '--json']);
     assert.equal(started.code, 0, started.stderr);
@@ -133,6 +151,6 @@ describe('a sweep end to end on the embedded stack', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /worker: stopped[\s\S]*nats: stopped[\s\S]*temporal: stopped/);
     assert.deepEqual(processesOf(stack.stateDir), []);
-    for (const name of ['temporal', 'nats', 'worker']) assert.equal(existsSync(`${stack.stateDir}/${name}.pid`), false);
+    for (const name of ['temporal', 'nats', 'metrics', 'worker']) assert.equal(existsSync(`${stack.stateDir}/${name}.pid`), false);
   });
 });

@@ -10,7 +10,9 @@ import * as path from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Space } from '../contracts/space';
-import type { RunTrialInput, RunTrialOutput } from '../contracts/sweep-workflow';
+import { STORED_SWEEP_VERSION } from '../contracts/sweep-results';
+import type { RunTrialInput, RunTrialOutput, SweepStatus } from '../contracts/sweep-workflow';
+import type { ResultsStore } from '../connections/results-store';
 import type { EpochReport, PruneDecision } from '../contracts/pruning';
 import type { TrialEnded } from '../contracts/sweep-events';
 import type { EpochEvent, TrainerEvent } from '../contracts/trainer-events';
@@ -37,6 +39,8 @@ export interface ActivityDeps {
   reportEpoch(sweepId: string, report: EpochReport): Promise<PruneDecision>;
   /** Counts this node's busy slots, for the worker announcements. */
   busySlots: SlotCounter;
+  /** Where finished sweeps are kept after Temporal's retention. */
+  results: ResultsStore;
 }
 
 /** What a trial heartbeats: enough for a retry to resume where the last attempt got to. */
@@ -49,6 +53,10 @@ const HEARTBEAT_EVERY_MS = 5_000;
 export function createActivities(deps: ActivityDeps) {
   async function suggestTrial(input: { space: Space; trial: number; history: Observation[] }): Promise<TrialParams> {
     return suggestTrialParams(input.space, input.trial, input.history);
+  }
+
+  async function recordSweep(input: { startedAt: string; status: SweepStatus }): Promise<void> {
+    await deps.results.save({ v: STORED_SWEEP_VERSION, startedAt: input.startedAt, savedAt: new Date().toISOString(), status: input.status });
   }
 
   async function runTrial(input: RunTrialInput): Promise<RunTrialOutput> {
@@ -166,5 +174,5 @@ export function createActivities(deps: ActivityDeps) {
     }
   }
 
-  return { suggestTrial, runTrial };
+  return { suggestTrial, recordSweep, runTrial };
 }

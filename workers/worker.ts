@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { QueueKind } from '../contracts/space';
 import type { ConnectionConfig } from '../connections/config';
 import { connectNats, ensureEventsStream } from '../connections/nats';
+import { openResultsStore } from '../connections/results-store';
 import { temporalConnectOptions } from '../connections/temporal';
 import { reportEpochUpdate } from '../workflows/definitions';
 import { createActivities } from './activities';
@@ -64,6 +65,7 @@ export async function runWorker(config: ConnectionConfig, plan: WorkerPlan, logg
       // Epoch reports go to the sweep as workflow updates, over the worker's own connection.
       const client = new Client({ connection, namespace: config.namespace });
       const busySlots = createSlotCounter();
+      const results = await openResultsStore(nc);
       const activities = createActivities({
         ...plan,
         js,
@@ -72,6 +74,7 @@ export async function runWorker(config: ConnectionConfig, plan: WorkerPlan, logg
         node,
         stateDir: config.stateDir,
         busySlots,
+        results,
         reportEpoch: (sweepId, report) => client.workflow.getHandle(sweepId).executeUpdate(reportEpochUpdate, { args: [report] }),
       });
       const common = { connection, namespace: config.namespace };
@@ -79,7 +82,7 @@ export async function runWorker(config: ConnectionConfig, plan: WorkerPlan, logg
         ...common,
         taskQueue: CONTROL_TASK_QUEUE,
         workflowsPath: require.resolve('../workflows'),
-        activities: { suggestTrial: activities.suggestTrial },
+        activities: { suggestTrial: activities.suggestTrial, recordSweep: activities.recordSweep },
       });
       const trials = await Worker.create({
         ...common,

@@ -11,9 +11,12 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/common';
 import { HEALTH_DEFAULTS, KEEP, type EpochReport, type PruneDecision } from '../contracts/pruning';
@@ -26,7 +29,10 @@ import { reportEpochUpdate, statusQuery, stopSignal } from './definitions';
 
 type Activities = ReturnType<typeof createActivities>;
 
-const { suggestTrial } = proxyLocalActivities<Activities>({ startToCloseTimeout: '1 minute' });
+const { suggestTrial, recordSweep } = proxyLocalActivities<Activities>({ startToCloseTimeout: '1 minute' });
+
+/** Sweeps started before results were kept outside Temporal replay without this step. */
+export const RECORD_RESULTS_PATCH = 'record-sweep-results';
 
 /** Failures that retrying cannot fix end the trial at once (the worker marks them non-retryable). */
 const TRIAL_RETRY: RetryPolicy = { maximumAttempts: 3, initialInterval: '5 seconds', backoffCoefficient: 2 };
@@ -143,5 +149,15 @@ export async function sweepWorkflow({ sweepId, space }: SweepInput): Promise<Swe
   }
   await Promise.all(inFlight);
   finished = stopping ? 'stopped' : 'completed';
-  return status(finished);
+  const result = status(finished);
+  if (patched(RECORD_RESULTS_PATCH)) {
+    try {
+      // Kept beyond Temporal's retention, for `sweep status` (connections/results-store.ts).
+      await recordSweep({ startedAt: workflowInfo().startTime.toISOString(), status: result });
+    } catch (error) {
+      // The result stands in Temporal's history until retention; the sweep itself succeeded.
+      log.warn('could not keep the sweep result outside Temporal', { error: String(error) });
+    }
+  }
+  return result;
 }

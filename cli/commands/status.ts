@@ -2,10 +2,13 @@
  * `sweep status [ID]`: one sweep's trials and best config, or a list of recent sweeps.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { ConnectionConfig } from '../../connections/config';
+import { connectNats } from '../../connections/nats';
+import { openResultsStore, StoredResultError, type ResultsStore } from '../../connections/results-store';
 import type { SweepStatus } from '../../contracts/sweep-workflow';
 import { statusQuery, SWEEP_WORKFLOW_TYPE } from '../../workflows/definitions';
 import { failure } from '../errors';
-import { connectionConfig, requireStack, temporalClient, type GlobalOptions } from '../stack-context';
+import { connectionConfig, orFail, requireStack, temporalClient, type GlobalOptions } from '../stack-context';
 import { formatTable, jsonSummary, textSummary, trialsDone } from '../summary';
 
 const LIST_LIMIT = 20;
@@ -17,15 +20,38 @@ interface SweepListEntry {
   done: number;
   budget: number;
   best_val_acc: number | null;
+  /** True when Temporal no longer holds the sweep and it comes from the results store. */
+  archived: boolean;
 }
 
-export async function describeSweep(client: Client, sweepId: string): Promise<SweepStatus> {
+/** The results store, for sweeps Temporal's retention has dropped; closed after `use`. */
+async function withResultsStore<T>(config: ConnectionConfig, use: (store: ResultsStore) => Promise<T>): Promise<T> {
+  const nc = await orFail(connectNats(config, 'sweep-cli status'));
+  try {
+    return await use(await openResultsStore(nc));
+  } catch (error) {
+    if (error instanceof StoredResultError) throw failure(error.message);
+    throw error;
+  } finally {
+    await nc.close();
+  }
+}
+
+/** The sweep's status from its workflow, or null when Temporal does not hold it (any more). */
+async function queryWorkflow(client: Client, sweepId: string): Promise<SweepStatus | null> {
   try {
     return await client.workflow.getHandle(sweepId).query(statusQuery);
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError) throw failure(`no sweep with id "${sweepId}" (see \`sweep status\` for the list)`);
+    if (error instanceof WorkflowNotFoundError) return null;
     throw error;
   }
+}
+
+/** For commands that steer a sweep (watch, stop): it must still be in Temporal. */
+export async function describeSweep(client: Client, sweepId: string): Promise<SweepStatus> {
+  const status = await queryWorkflow(client, sweepId);
+  if (status === null) throw failure(`no sweep with id "${sweepId}" in Temporal (see \`sweep status\` for the list; a finished sweep's kept result shows with \`sweep status ${sweepId}\`)`);
+  return status;
 }
 
 export async function statusCommand(sweepId: string | undefined, options: GlobalOptions & { json?: boolean }): Promise<void> {
@@ -33,22 +59,35 @@ export async function statusCommand(sweepId: string | undefined, options: Global
   await requireStack(config);
   const client = await temporalClient(config);
   if (sweepId) {
-    const status = await describeSweep(client, sweepId);
+    let status = await queryWorkflow(client, sweepId);
+    if (status === null) {
+      status = (await withResultsStore(config, (store) => store.load(sweepId)))?.status ?? null;
+      if (status === null) throw failure(`no sweep with id "${sweepId}" (see \`sweep status\` for the list)`);
+      if (!options.json) process.stderr.write(`sweep ${sweepId} is no longer in Temporal; showing its kept result\n`);
+    }
     process.stdout.write(`${options.json ? JSON.stringify(jsonSummary(status)) : textSummary(status)}\n`);
     return;
   }
+  const entry = (id: string, started: string, status: SweepStatus, archived: boolean): SweepListEntry => ({
+    id,
+    state: status.state,
+    started,
+    done: trialsDone(status),
+    budget: status.budget,
+    best_val_acc: status.best?.metrics?.val_acc ?? null,
+    archived,
+  });
   const sweeps: SweepListEntry[] = [];
   for await (const wf of client.workflow.list({ query: `WorkflowType = '${SWEEP_WORKFLOW_TYPE}'` })) {
-    const status = await describeSweep(client, wf.workflowId);
-    sweeps.push({
-      id: wf.workflowId,
-      state: status.state,
-      started: wf.startTime.toISOString(),
-      done: trialsDone(status),
-      budget: status.budget,
-      best_val_acc: status.best?.metrics?.val_acc ?? null,
-    });
+    const status = await queryWorkflow(client, wf.workflowId);
+    if (status !== null) sweeps.push(entry(wf.workflowId, wf.startTime.toISOString(), status, false));
     if (sweeps.length >= LIST_LIMIT) break;
+  }
+  // Then the kept results of sweeps Temporal has let go, newest first, up to the same limit.
+  const listed = new Set(sweeps.map((s) => s.id));
+  for (const stored of await withResultsStore(config, (store) => store.list())) {
+    if (sweeps.length >= LIST_LIMIT) break;
+    if (!listed.has(stored.status.sweepId)) sweeps.push(entry(stored.status.sweepId, stored.startedAt, stored.status, true));
   }
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ sweeps })}\n`);
@@ -57,7 +96,8 @@ export async function statusCommand(sweepId: string | undefined, options: Global
   } else {
     const rows = [['sweep', 'state', 'trials done', 'best val_acc', 'started (UTC)']];
     for (const s of sweeps) {
-      rows.push([s.id, s.state, `${s.done}/${s.budget}`, s.best_val_acc?.toFixed(4) ?? '-', s.started.replace('T', ' ').slice(0, 19)]);
+      const state = s.archived ? `${s.state} (kept)` : s.state;
+      rows.push([s.id, state, `${s.done}/${s.budget}`, s.best_val_acc?.toFixed(4) ?? '-', s.started.replace('T', ' ').slice(0, 19)]);
     }
     process.stdout.write(`${formatTable(rows)}\n`);
   }

@@ -1,0 +1,39 @@
+/**
+ * A finished sweep as it is kept after Temporal's retention has dropped its workflow: the sweep's
+ * final status, validated when read back (a record from a newer version is refused, not trusted).
+ */
+import { z } from 'zod';
+import { PRUNE_RULES } from './pruning';
+import { TRIAL_STATES } from './sweep-events';
+import type { SweepStatus } from './sweep-workflow';
+
+const metricsSchema = z.object({ val_acc: z.number().nullable(), val_loss: z.number().nullable(), epochs: z.number().int(), seconds: z.number() });
+const trialRecordSchema = z.object({
+  trial: z.number().int().min(0),
+  params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.array(z.number())])),
+  state: z.enum(TRIAL_STATES),
+  metrics: metricsSchema.nullable(),
+  reason: z.string().nullable(),
+  rule: z.enum(PRUNE_RULES).nullable(),
+  values: z.array(z.number().nullable()),
+});
+const sweepStatusSchema = z.object({
+  sweepId: z.string(),
+  name: z.string(),
+  state: z.enum(['running', 'stopping', 'completed', 'stopped']),
+  budget: z.number().int(),
+  parallel: z.number().int(),
+  queue: z.string(),
+  searched: z.array(z.string()),
+  trials: z.array(trialRecordSchema),
+  best: trialRecordSchema.nullable(),
+});
+
+export const STORED_SWEEP_VERSION = 1;
+export const storedSweepSchema = z.object({
+  v: z.literal(STORED_SWEEP_VERSION),
+  startedAt: z.string(),
+  savedAt: z.string(),
+  status: sweepStatusSchema,
+});
+export type StoredSweep = Omit<z.infer<typeof storedSweepSchema>, 'status'> & { status: SweepStatus };
