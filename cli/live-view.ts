@@ -34,7 +34,7 @@ function interrupted(sweepId: string): Promise<never> {
 
 function hasSeenEnds(progress: SweepProgress, status: SweepStatus): boolean {
   return status.trials.every((t) => {
-    if (t.state === 'stopped') return true;
+    if (t.state === 'stopped' || t.state === 'paused') return true;
     const live = progress.trials.get(t.trial)?.state;
     return live === 'completed' || live === 'pruned' || live === 'failed';
   });

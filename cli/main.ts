@@ -9,10 +9,13 @@ import { metricsCommand } from './commands/metrics';
 import { schemaCommand } from './commands/schema';
 import { startCommand } from './commands/start';
 import { statusCommand } from './commands/status';
+import { pauseCommand } from './commands/pause';
+import { resumeCommand } from './commands/resume';
 import { stopCommand } from './commands/stop';
 import { validateCommand } from './commands/validate';
 import { watchCommand } from './commands/watch';
 import { workerCommand } from './commands/worker';
+import { workersCommand } from './commands/workers';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, ExitError } from './errors';
 
 function positiveInt(value: string): number {
@@ -47,7 +50,8 @@ function buildProgram(): Command {
     .argument('<file>', 'space file (JSON)')
     .option('--detach', 'start the sweep and return; follow it later with `sweep watch`')
     .option('--json', 'print one JSON summary on stdout at the end (progress goes to stderr)')
-    .action((file: string, opts: { detach?: boolean; json?: boolean }) => startCommand(file, { ...globals(), ...opts }));
+    .option('--new', 'start a new sweep even when one of the same space is running (default: follow that one)')
+    .action((file: string, opts: { detach?: boolean; json?: boolean; new?: boolean }) => startCommand(file, { ...globals(), ...opts }));
   program
     .command('validate')
     .description('check a space file; starts nothing')
@@ -75,11 +79,28 @@ function buildProgram(): Command {
     .argument('<id>', 'sweep id')
     .action((id: string) => stopCommand(id, globals()));
   program
+    .command('pause')
+    .description('pause a sweep: no new trials; running trials stop and keep their checkpoints')
+    .argument('<id>', 'sweep id')
+    .action((id: string) => pauseCommand(id, globals()));
+  program
+    .command('resume')
+    .description('go on with a paused or stopped sweep (unfinished trials from their checkpoints), then follow it')
+    .argument('<id>', 'sweep id')
+    .option('--detach', 'resume the sweep and return')
+    .option('--json', 'print one JSON summary on stdout at the end (progress goes to stderr)')
+    .action((id: string, opts: { detach?: boolean; json?: boolean }) => resumeCommand(id, { ...globals(), ...opts }));
+  program
     .command('worker')
     .description('run a worker node until interrupted')
     .addOption(new Option('--queue <kind>', 'trial queue to serve (default: gpu if torch sees CUDA, else cpu)').choices(QUEUE_KINDS))
     .option('--slots <n>', 'trials at once (default: one per GPU, or one per CPU core)', positiveInt)
     .action((opts: { queue?: 'cpu' | 'gpu'; slots?: number }) => workerCommand({ ...globals(), ...opts }));
+  program
+    .command('workers')
+    .description('the live worker nodes: queue, slots, busy slots, last seen, quarantine')
+    .option('--json', 'print JSON')
+    .action((opts: { json?: boolean }) => workersCommand({ ...globals(), ...opts }));
   program
     .command('metrics')
     .description('serve sweep metrics to Prometheus and turn prune alerts into early stops, until interrupted')

@@ -18,9 +18,9 @@ export function jsonSummary(status: SweepStatus): JsonSummary {
   };
 }
 
-/** Trials that have ended (completed, pruned, failed or stopped). */
+/** Trials that have ended (completed, pruned, failed or stopped); paused ones will run again. */
 export function trialsDone(status: SweepStatus): number {
-  return status.trials.filter((t) => t.state !== 'running').length;
+  return status.trials.filter((t) => t.state !== 'running' && t.state !== 'paused').length;
 }
 
 export function formatTable(rows: string[][]): string {
@@ -40,7 +40,10 @@ export function textSummary(status: SweepStatus): string {
     ]);
   }
   const done = trialsDone(status);
-  const header = `sweep ${status.sweepId} (${status.name}): ${status.state}, ${done}/${status.budget} trials done, ${status.trials.length - done} running`;
+  const pausedTrials = status.trials.filter((t) => t.state === 'paused').length;
+  const header =
+    `sweep ${status.sweepId} (${status.name}): ${status.state}, ${done}/${status.budget} trials done, ` +
+    `${status.trials.length - done - pausedTrials} running${pausedTrials > 0 ? `, ${pausedTrials} paused` : ''}`;
   const lines = [header, '', formatTable(rows), ''];
   if (status.best) {
     lines.push(`best: trial ${status.best.trial}, val_acc ${fmt(status.best.metrics?.val_acc, 4)}`);

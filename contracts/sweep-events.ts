@@ -21,7 +21,8 @@ export function sweepEventsFilter(sweepId: string): string {
   return `sweep.events.${sweepId}.>`;
 }
 
-export const TRIAL_STATES = ['running', 'completed', 'pruned', 'failed', 'stopped'] as const;
+/** `paused`: stopped by `sweep pause`, run again from its checkpoint by `sweep resume`. */
+export const TRIAL_STATES = ['running', 'paused', 'completed', 'pruned', 'failed', 'stopped'] as const;
 export type TrialState = (typeof TRIAL_STATES)[number];
 
 export const trialMetricsSchema = z.object({
@@ -97,6 +98,8 @@ export const workerAnnouncementSchema = z.object({
   queue: z.string(),
   slots: z.number().int().min(0),
   busy: z.number().int().min(0),
+  /** Why the worker took itself out of its trial queue (workers/quarantine.ts); absent or null: it serves. */
+  quarantined: z.string().nullable().optional(),
   ts: z.number(),
 });
 export type WorkerAnnouncement = z.infer<typeof workerAnnouncementSchema>;

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { PRUNE_RULES } from './pruning';
 import { TRIAL_STATES } from './sweep-events';
-import type { SweepStatus } from './sweep-workflow';
+import type { Space } from './space';
+import { SWEEP_STATES, type SweepStatus } from './sweep-workflow';
 
 const metricsSchema = z.object({ val_acc: z.number().nullable(), val_loss: z.number().nullable(), epochs: z.number().int(), seconds: z.number() });
 const trialRecordSchema = z.object({
@@ -20,7 +21,7 @@ const trialRecordSchema = z.object({
 const sweepStatusSchema = z.object({
   sweepId: z.string(),
   name: z.string(),
-  state: z.enum(['running', 'stopping', 'completed', 'stopped']),
+  state: z.enum(SWEEP_STATES),
   budget: z.number().int(),
   parallel: z.number().int(),
   queue: z.string(),
@@ -34,6 +35,8 @@ export const storedSweepSchema = z.object({
   v: z.literal(STORED_SWEEP_VERSION),
   startedAt: z.string(),
   savedAt: z.string(),
+  /** The sweep's validated space, for `sweep resume` (checked again with parseSpace when used). */
+  space: z.record(z.string(), z.unknown()),
   status: sweepStatusSchema,
 });
-export type StoredSweep = Omit<z.infer<typeof storedSweepSchema>, 'status'> & { status: SweepStatus };
+export type StoredSweep = Omit<z.infer<typeof storedSweepSchema>, 'status' | 'space'> & { status: SweepStatus; space: Space };

@@ -10,6 +10,11 @@ import type { TrialMetrics, TrialState } from './sweep-events';
 export interface SweepInput {
   sweepId: string;
   space: Space;
+  /**
+   * The trials of an earlier run of this sweep, when `sweep resume` continues one that had ended
+   * (stopped, or its workflow terminated): their results stand, their unfinished trials run again.
+   */
+  resumed?: TrialRecord[];
 }
 
 export interface TrialRecord {
@@ -24,10 +29,13 @@ export interface TrialRecord {
   values: Array<number | null>;
 }
 
+export const SWEEP_STATES = ['running', 'paused', 'stopping', 'completed', 'stopped'] as const;
+export type SweepState = (typeof SWEEP_STATES)[number];
+
 export interface SweepStatus {
   sweepId: string;
   name: string;
-  state: 'running' | 'stopping' | 'completed' | 'stopped';
+  state: SweepState;
   budget: number;
   parallel: number;
   /** The kind of worker the trials run on (`cpu`, `gpu`); the task queue is `sweep-<queue>`. */

@@ -34,6 +34,7 @@ export const METRICS = [
   gauge('sweep_worker_slots', 'Trial slots the worker offers.'),
   gauge('sweep_worker_busy_slots', 'Slots running a trial.'),
   gauge('sweep_worker_last_seen_timestamp_seconds', 'When the worker last announced itself (Unix seconds).'),
+  gauge('sweep_worker_quarantined', '1 when the worker took itself out of its trial queue after failing trials in a row.'),
   counter('sweep_exporter_events_total', 'Sweep events read from JetStream, by event.'),
   counter('sweep_exporter_rejected_messages_total', 'Messages that failed their schema and were skipped.'),
 ] as const satisfies readonly MetricDefinition[];

@@ -177,6 +177,7 @@ export class SweepMetrics {
     this.set('sweep_worker_slots', labels, a.slots);
     this.set('sweep_worker_busy_slots', labels, a.busy);
     this.set('sweep_worker_last_seen_timestamp_seconds', labels, a.ts / 1000);
+    this.set('sweep_worker_quarantined', labels, a.quarantined ? 1 : 0);
   }
 
   /** Drops what has been quiet past its retention; returns the number of series removed. */

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { Space } from '../contracts/space';
 import { STORED_SWEEP_VERSION } from '../contracts/sweep-results';
 import type { RunTrialInput, RunTrialOutput, SweepStatus } from '../contracts/sweep-workflow';
+import type { CheckpointStore } from '../connections/checkpoint-store';
 import type { ResultsStore } from '../connections/results-store';
 import type { EpochReport, PruneDecision } from '../contracts/pruning';
 import type { TrialEnded } from '../contracts/sweep-events';
@@ -23,6 +24,7 @@ import { createHealthMonitor } from './health-monitor';
 import type { SlotCounter } from './slot-counter';
 import { watchTrialControl } from './trial-control';
 import { classifyTrainerExit, type StopCause } from './trainer-outcome';
+import { trialCheckpoints } from './trial-checkpoints';
 import { TrainerProcess } from './trainer-process';
 
 export interface ActivityDeps {
@@ -31,20 +33,28 @@ export interface ActivityDeps {
   nc: NatsConnection;
   logger: Logger;
   node: string;
-  /** Checkpoints go under <stateDir>/checkpoints/<sweep>/<trial>. */
+  /** The trainer writes checkpoints under <stateDir>/checkpoints/<sweep>/<trial>. */
   stateDir: string;
   threads: number;
   device: string;
   /** Sends an epoch's validation accuracy to the sweep; the reply says whether to prune. */
   reportEpoch(sweepId: string, report: EpochReport): Promise<PruneDecision>;
+  /** How each attempt ended, for the node's quarantine (workers/quarantine.ts). */
+  attemptEnded(outcome: { ok: true } | { ok: false; type: string; reason: string }): void;
   /** Counts this node's busy slots, for the worker announcements. */
   busySlots: SlotCounter;
   /** Where finished sweeps are kept after Temporal's retention. */
   results: ResultsStore;
+  /** Where every trial's latest checkpoint is kept for any worker to resume from. */
+  checkpoints: CheckpointStore;
 }
 
-/** What a trial heartbeats: enough for a retry to resume where the last attempt got to. */
-const heartbeatSchema = z.object({ checkpoint: z.string().nullable(), epoch: z.number().int(), step: z.number().int() });
+/** What a trial heartbeats: enough for a retry, on any worker, to resume where the last attempt got to. */
+const heartbeatSchema = z.object({
+  checkpoint: z.object({ name: z.string(), epoch: z.number().int() }).nullable(),
+  epoch: z.number().int(),
+  step: z.number().int(),
+});
 type Heartbeat = z.infer<typeof heartbeatSchema>;
 
 /** Heartbeats also carry cancellation to the activity, so they must flow while the trainer loads data. */
@@ -55,8 +65,9 @@ export function createActivities(deps: ActivityDeps) {
     return suggestTrialParams(input.space, input.trial, input.history);
   }
 
-  async function recordSweep(input: { startedAt: string; status: SweepStatus }): Promise<void> {
-    await deps.results.save({ v: STORED_SWEEP_VERSION, startedAt: input.startedAt, savedAt: new Date().toISOString(), status: input.status });
+  async function recordSweep(input: { startedAt: string; space: Space; status: SweepStatus }): Promise<void> {
+    const { startedAt, space, status } = input;
+    await deps.results.save({ v: STORED_SWEEP_VERSION, startedAt, savedAt: new Date().toISOString(), space, status });
   }
 
   async function runTrial(input: RunTrialInput): Promise<RunTrialOutput> {
@@ -64,9 +75,14 @@ export function createActivities(deps: ActivityDeps) {
     const { attempt } = ctx.info;
     const previous = heartbeatSchema.safeParse(ctx.info.heartbeatDetails);
     const progress: Heartbeat = previous.success ? previous.data : { checkpoint: null, epoch: -1, step: 0 };
-    const resumeFrom = progress.checkpoint;
     const log = deps.logger.child({ sweep: input.sweepId, trial: input.trial, attempt });
-    const sink = createTrialEventSink(deps.js, log, { sweep: input.sweepId, trial: input.trial, attempt, node: deps.node });
+    const checkpointDir = path.join(deps.stateDir, 'checkpoints', input.sweepId, String(input.trial));
+    const checkpoints = trialCheckpoints(deps.checkpoints, log, input.sweepId, input.trial, checkpointDir);
+    const resume = await checkpoints.resumePoint(progress.checkpoint);
+    progress.checkpoint = resume?.ref ?? null;
+    const resumeFrom = resume?.file ?? null;
+    const execution = `${ctx.info.workflowExecution?.runId ?? '-'}.${ctx.info.activityId}`;
+    const sink = createTrialEventSink(deps.js, log, { sweep: input.sweepId, trial: input.trial, attempt, node: deps.node }, execution);
     const plannedEpochsOfTrial = plannedEpochs(input.params);
     const startedAt = Date.now();
 
@@ -74,11 +90,11 @@ export function createActivities(deps: ActivityDeps) {
       ...input.params,
       threads: deps.threads,
       device: deps.device,
-      checkpoint_dir: path.join(deps.stateDir, 'checkpoints', input.sweepId, String(input.trial)),
+      checkpoint_dir: checkpointDir,
       resume_from: resumeFrom,
     };
     sink.publish({ event: 'trial_started', params: input.params, budget: input.budget, queue: input.queue, resume_from: resumeFrom });
-    log.info({ resumeFrom }, 'trial starting');
+    log.info({ resumeFrom: resume?.ref ?? null }, 'trial starting');
 
     let stop: StopCause = null;
     let lastEvent: TrainerEvent | undefined;
@@ -94,7 +110,7 @@ export function createActivities(deps: ActivityDeps) {
       onEvent(event) {
         lastEvent = event;
         sink.publish(event);
-        if (event.event === 'checkpoint') progress.checkpoint = event.path;
+        if (event.event === 'checkpoint') checkpoints.uploaded(event.epoch, event.path, (ref) => (progress.checkpoint = ref));
         if (event.event === 'step') Object.assign(progress, { epoch: event.epoch, step: event.step });
         if (event.event === 'epoch') {
           lastEpoch = event;
@@ -134,12 +150,14 @@ export function createActivities(deps: ActivityDeps) {
     const ended = (data: Omit<TrialEnded, 'event' | 'planned_epochs'>) =>
       sink.publish({ event: 'trial_ended', planned_epochs: plannedEpochsOfTrial, ...data });
     const outcome = classifyTrainerExit(exit, lastEvent, stop);
+    if (outcome.kind === 'completed' || outcome.kind === 'pruned') deps.attemptEnded({ ok: true });
+    if (outcome.kind === 'failed') deps.attemptEnded({ ok: false, type: outcome.type, reason: outcome.message });
     switch (outcome.kind) {
       case 'completed': {
         const { val_acc, val_loss, epochs, seconds } = outcome.result;
         const metrics = { val_acc, val_loss, epochs, seconds };
         ended({ state: 'completed', reason: null, rule: null, metrics, final: true });
-        await sink.flush();
+        await Promise.all([sink.flush(), checkpoints.finish(true)]);
         return { state: 'completed', metrics };
       }
       case 'pruned': {
@@ -151,16 +169,17 @@ export function createActivities(deps: ActivityDeps) {
           seconds: (Date.now() - startedAt) / 1000,
         };
         ended({ state: 'pruned', reason: outcome.reason, rule: outcome.rule, metrics, final: true });
-        await sink.flush();
+        await Promise.all([sink.flush(), checkpoints.finish(true)]);
         return { state: 'pruned', metrics, rule: outcome.rule, reason: outcome.reason };
       }
       case 'stopped':
         ended({ state: 'stopped', reason: 'sweep stopped', rule: null, metrics: null, final: true });
-        await sink.flush();
+        // The checkpoint stays: a resumed sweep runs the trial again from it.
+        await Promise.all([sink.flush(), checkpoints.finish(false)]);
         throw new CancelledFailure('trial stopped');
       case 'interrupted':
         ended({ state: 'failed', reason: outcome.message, rule: null, metrics: null, final: false });
-        await sink.flush();
+        await Promise.all([sink.flush(), checkpoints.finish(false)]);
         throw ApplicationFailure.retryable(outcome.message, 'TrialInterrupted');
       case 'failed': {
         const maxAttempts = ctx.info.retryPolicy?.maximumAttempts ?? 0;
@@ -168,7 +187,7 @@ export function createActivities(deps: ActivityDeps) {
         const reason = `${outcome.type}: ${outcome.message}`;
         log.warn({ reason, final }, 'trial attempt failed');
         ended({ state: 'failed', reason, rule: null, metrics: null, final });
-        await sink.flush();
+        await Promise.all([sink.flush(), checkpoints.finish(final)]);
         throw ApplicationFailure.create({ type: outcome.type, message: outcome.message, nonRetryable: !outcome.retryable });
       }
     }

@@ -15,7 +15,8 @@ export type TrainerOutcome =
 
 const FAILURES: Record<number, { type: string; retryable: boolean }> = {
   2: { type: 'BadTrialConfig', retryable: false },
-  3: { type: 'DataUnavailable', retryable: false },
+  // Data missing or unreadable on this node: another worker may have it.
+  3: { type: 'DataUnavailable', retryable: true },
   5: { type: 'OutOfMemory', retryable: true },
 };
 

@@ -9,10 +9,13 @@ import type { Logger } from 'pino';
 import type { QueueKind } from '../contracts/space';
 import type { ConnectionConfig } from '../connections/config';
 import { connectNats, ensureEventsStream } from '../connections/nats';
+import { openCheckpointStore } from '../connections/checkpoint-store';
 import { openResultsStore } from '../connections/results-store';
+import { openWorkerRegistry } from '../connections/worker-registry';
 import { temporalConnectOptions } from '../connections/temporal';
 import { reportEpochUpdate } from '../workflows/definitions';
 import { createActivities } from './activities';
+import { createQuarantine } from './quarantine';
 import { createSlotCounter } from './slot-counter';
 import { announceWorker } from './worker-announcer';
 import { findTorchPython } from './find-python';
@@ -65,7 +68,10 @@ export async function runWorker(config: ConnectionConfig, plan: WorkerPlan, logg
       // Epoch reports go to the sweep as workflow updates, over the worker's own connection.
       const client = new Client({ connection, namespace: config.namespace });
       const busySlots = createSlotCounter();
-      const results = await openResultsStore(nc);
+      const [results, checkpoints, registry] = await Promise.all([openResultsStore(nc), openCheckpointStore(nc), openWorkerRegistry(nc)]);
+      const quarantine = createQuarantine();
+      // Set once the trial worker exists; a quarantine takes this node out of the trial queue.
+      let leaveTrialQueue = (): void => undefined;
       const activities = createActivities({
         ...plan,
         js,
@@ -75,6 +81,12 @@ export async function runWorker(config: ConnectionConfig, plan: WorkerPlan, logg
         stateDir: config.stateDir,
         busySlots,
         results,
+        checkpoints,
+        attemptEnded(outcome) {
+          if (!quarantine.record(outcome)) return;
+          logger.error({ node, reason: quarantine.reason }, 'worker quarantined: it takes no more trials until restarted');
+          leaveTrialQueue();
+        },
         reportEpoch: (sweepId, report) => client.workflow.getHandle(sweepId).executeUpdate(reportEpochUpdate, { args: [report] }),
       });
       const common = { connection, namespace: config.namespace };
@@ -94,12 +106,17 @@ export async function runWorker(config: ConnectionConfig, plan: WorkerPlan, logg
         maxHeartbeatThrottleInterval: '3 seconds',
       });
       logger.info({ node, ...plan }, 'worker ready');
-      const stopAnnouncing = announceWorker(nc, { node, queue: trialTaskQueue(plan.queue), slots: plan.slots }, busySlots);
+      const announcer = announceWorker(nc, registry, logger, { node, queue: trialTaskQueue(plan.queue), slots: plan.slots }, { busy: busySlots, quarantine });
+      leaveTrialQueue = () => {
+        announcer.now();
+        // Stops polling the trial queue; the control worker (sweeps, suggestions) goes on.
+        trials.shutdown();
+      };
       try {
         // Both stop on SIGINT/SIGTERM (the Temporal runtime's shutdown signals), waiting for trials to end.
         await Promise.all([control.run(), trials.run()]);
       } finally {
-        stopAnnouncing();
+        announcer.stop();
       }
     } finally {
       await connection.close();

@@ -10,6 +10,10 @@ export const SWEEP_WORKFLOW_TYPE = 'sweepWorkflow';
 export const statusQuery = defineQuery<SweepStatus>('status');
 /** Asks the sweep to start no new trial and cancel the running ones. */
 export const stopSignal = defineSignal<[reason?: string]>('stop');
+/** Asks the sweep to start no new trial and stop the running ones, which keep their checkpoints. */
+export const pauseSignal = defineSignal('pause');
+/** Lets a paused sweep go on: its paused trials first, from their checkpoints. */
+export const resumeSignal = defineSignal('resume');
 /**
  * A running trial reports each epoch's validation accuracy; the reply says whether the sweep's
  * pruner stops it. An update, not a signal, so the decision is recorded in history and returned.

@@ -25,7 +25,7 @@ import { plannedEpochs } from '../contracts/trial-config';
 import { createPruner } from '../pruners';
 import type { createActivities } from '../workers/activities';
 import { trialTaskQueue } from '../workers/task-queues';
-import { reportEpochUpdate, statusQuery, stopSignal } from './definitions';
+import { pauseSignal, reportEpochUpdate, resumeSignal, statusQuery, stopSignal } from './definitions';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -34,8 +34,12 @@ const { suggestTrial, recordSweep } = proxyLocalActivities<Activities>({ startTo
 /** Sweeps started before results were kept outside Temporal replay without this step. */
 export const RECORD_RESULTS_PATCH = 'record-sweep-results';
 
-/** Failures that retrying cannot fix end the trial at once (the worker marks them non-retryable). */
-const TRIAL_RETRY: RetryPolicy = { maximumAttempts: 3, initialInterval: '5 seconds', backoffCoefficient: 2 };
+/**
+ * Failures that retrying cannot fix end the trial at once (the worker marks them non-retryable).
+ * Five attempts: a node that fails trials is quarantined after three (workers/quarantine.ts), so a
+ * trial it failed still has attempts left on healthy workers.
+ */
+const TRIAL_RETRY: RetryPolicy = { maximumAttempts: 5, initialInterval: '5 seconds', backoffCoefficient: 2 };
 
 function failureReason(error: unknown): string {
   let current: unknown = error;
@@ -55,20 +59,26 @@ export function bestTrial(trials: readonly TrialRecord[]): TrialRecord | null {
   return best;
 }
 
-export async function sweepWorkflow({ sweepId, space }: SweepInput): Promise<SweepStatus> {
+export async function sweepWorkflow({ sweepId, space, resumed }: SweepInput): Promise<SweepStatus> {
   const queue = trialTaskQueue(space.queue);
   const { runTrial } = proxyActivities<Activities>({
     taskQueue: queue,
     // A 5-epoch trial on a slow CPU can take hours; liveness comes from the heartbeat instead.
     startToCloseTimeout: '24 hours',
-    heartbeatTimeout: '1 minute',
+    // A dead worker's trial is retried elsewhere within half a minute (heartbeats every 5 s).
+    heartbeatTimeout: '20 seconds',
     retry: TRIAL_RETRY,
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });
 
   const trials: TrialRecord[] = [];
   const scopes = new Map<number, CancellationScope>();
+  /** Paused trials, run again (from their checkpoints) before any new trial. */
+  const toResume: TrialRecord[] = [];
+  /** Running trials whose cancellation is a pause, not a stop. */
+  const pausing = new Set<number>();
   let stopping = false;
+  let paused = false;
   let finished: 'completed' | 'stopped' | null = null;
   let running = 0;
 
@@ -84,7 +94,18 @@ export async function sweepWorkflow({ sweepId, space }: SweepInput): Promise<Swe
     best: bestTrial(trials),
   });
 
-  setHandler(statusQuery, () => status(finished ?? (stopping ? 'stopping' : 'running')));
+  // An earlier run's results stand; what it left unfinished runs again from its checkpoints.
+  for (const earlier of resumed ?? []) {
+    const record: TrialRecord = { ...earlier, values: [...earlier.values] };
+    trials.push(record);
+    if (record.state === 'running' || record.state === 'paused' || record.state === 'stopped') {
+      Object.assign(record, { state: 'paused', reason: 'waiting to run again', metrics: null });
+      toResume.push(record);
+    }
+  }
+  let next = trials.reduce((n, t) => Math.max(n, t.trial + 1), 0);
+
+  setHandler(statusQuery, () => status(finished ?? (stopping ? 'stopping' : paused ? 'paused' : 'running')));
   // A sweep started by an older version has no pruner or health rules in its space.
   const pruner = createPruner(space.pruner ?? { type: 'none' });
   const health = space.health ?? HEALTH_DEFAULTS;
@@ -101,6 +122,17 @@ export async function sweepWorkflow({ sweepId, space }: SweepInput): Promise<Swe
     stopping = true;
     for (const scope of scopes.values()) scope.cancel();
   });
+  setHandler(pauseSignal, () => {
+    if (stopping || paused) return;
+    paused = true;
+    for (const [trial, scope] of scopes) {
+      pausing.add(trial);
+      scope.cancel();
+    }
+  });
+  setHandler(resumeSignal, () => {
+    paused = false;
+  });
 
   const runOne = async (record: TrialRecord): Promise<void> => {
     const scope = new CancellationScope();
@@ -116,7 +148,10 @@ export async function sweepWorkflow({ sweepId, space }: SweepInput): Promise<Swe
         record.reason = output.reason;
       }
     } catch (error) {
-      if (isCancellation(error) || stopping) {
+      if (pausing.has(record.trial) && !stopping) {
+        Object.assign(record, { state: 'paused', reason: 'sweep paused' });
+        toResume.push(record);
+      } else if (isCancellation(error) || stopping) {
         record.state = 'stopped';
         record.reason = 'sweep stopped';
       } else {
@@ -125,18 +160,33 @@ export async function sweepWorkflow({ sweepId, space }: SweepInput): Promise<Swe
       }
     } finally {
       scopes.delete(record.trial);
+      pausing.delete(record.trial);
       running -= 1;
     }
   };
 
   const inFlight: Promise<void>[] = [];
-  for (let trial = 0; trial < space.trials; trial++) {
-    await condition(() => stopping || running < space.parallel);
-    if (stopping) break;
+  const start = (record: TrialRecord) => {
+    running += 1;
+    inFlight.push(runOne(record));
+  };
+  const allStarted = () => next >= space.trials && toResume.length === 0;
+  for (;;) {
+    // A slot and a trial to put in it, or nothing left to start and nothing running.
+    await condition(() => stopping || (!paused && running < space.parallel && !allStarted()) || (allStarted() && running === 0));
+    if (stopping || allStarted()) break;
+    const again = toResume.shift();
+    if (again !== undefined) {
+      Object.assign(again, { state: 'running', reason: null });
+      start(again);
+      continue;
+    }
+    const trial = next++;
     const history = trials.map((t) => ({
       trial: t.trial,
       params: t.params,
-      state: t.state,
+      // A paused trial will go on: to the searcher it is still running.
+      state: t.state === 'paused' ? 'running' : t.state,
       value: t.state === 'completed' ? (t.metrics?.val_acc ?? null) : null,
       values: t.values,
     }));
@@ -144,16 +194,17 @@ export async function sweepWorkflow({ sweepId, space }: SweepInput): Promise<Swe
     if (stopping) break;
     const record: TrialRecord = { trial, params, state: 'running', metrics: null, reason: null, rule: null, values: [] };
     trials.push(record);
-    running += 1;
-    inFlight.push(runOne(record));
+    start(record);
   }
   await Promise.all(inFlight);
+  // Stopped while paused: the paused trials end stopped, and a later `sweep resume` runs them again.
+  for (const record of toResume) Object.assign(record, { state: 'stopped', reason: 'sweep stopped' });
   finished = stopping ? 'stopped' : 'completed';
   const result = status(finished);
   if (patched(RECORD_RESULTS_PATCH)) {
     try {
       // Kept beyond Temporal's retention, for `sweep status` (connections/results-store.ts).
-      await recordSweep({ startedAt: workflowInfo().startTime.toISOString(), status: result });
+      await recordSweep({ startedAt: workflowInfo().startTime.toISOString(), space, status: result });
     } catch (error) {
       // The result stands in Temporal's history until retention; the sweep itself succeeded.
       log.warn('could not keep the sweep result outside Temporal', { error: String(error) });

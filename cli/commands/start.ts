@@ -1,22 +1,27 @@
 /**
  * `sweep start FILE`: validate the space, bring up the embedded stack if needed, start the sweep
- * workflow, then follow it to the end (or leave it running with --detach).
+ * workflow, then follow it to the end (or leave it running with --detach). When a sweep of the
+ * same space already runs, it reattaches to that one instead of starting a duplicate.
  */
 import { randomBytes } from 'node:crypto';
+import type { Client } from '@temporalio/client';
 import { loadSpaceFile, SpaceFileError } from '../../contracts/space-file';
 import type { Space } from '../../contracts/space';
+import { spaceFingerprint } from '../../contracts/space-fingerprint';
 import type { SweepInput } from '../../contracts/sweep-workflow';
-import { SWEEP_WORKFLOW_TYPE } from '../../workflows/definitions';
+import { statusQuery, SWEEP_WORKFLOW_TYPE } from '../../workflows/definitions';
 import { CONTROL_TASK_QUEUE, trialTaskQueue } from '../../workers/task-queues';
 import { badInput } from '../errors';
-import { followSweep } from '../live-view';
-import { connectionConfig, ensureStack, orFail, temporalClient, type GlobalOptions } from '../stack-context';
-import { jsonSummary, textSummary } from '../summary';
+import { connectionConfig, ensureStack, temporalClient, type GlobalOptions } from '../stack-context';
+import { followToEnd, type FollowOptions } from './follow';
 
-export interface StartOptions extends GlobalOptions {
-  detach?: boolean;
-  json?: boolean;
+export interface StartOptions extends GlobalOptions, FollowOptions {
+  /** Start a sweep even when one of the same space runs already. */
+  new?: boolean;
 }
+
+/** The memo key under which a sweep workflow carries its space's fingerprint. */
+export const FINGERPRINT_MEMO = 'spaceFingerprint';
 
 export async function loadSpaceOrExit(file: string): Promise<Space> {
   try {
@@ -47,17 +52,32 @@ export async function startCommand(file: string, options: StartOptions): Promise
   }
 
   const client = await temporalClient(config);
+  const fingerprint = spaceFingerprint(space);
+  if (!options.new) {
+    const running = await sweepRunningSpace(client, fingerprint);
+    if (running !== null) {
+      out.write(`sweep ${running} already runs this space; following it (\`--new\` starts another)\n`);
+      const status = await client.workflow.getHandle(running).query(statusQuery);
+      if (status.state === 'paused') out.write(`it is paused: go on with \`npx sweep resume ${running}\`\n`);
+      return followToEnd(client, config, running, options);
+    }
+  }
   const sweepId = newSweepId(space.name);
   const input: SweepInput = { sweepId, space };
-  await client.workflow.start(SWEEP_WORKFLOW_TYPE, { taskQueue: CONTROL_TASK_QUEUE, workflowId: sweepId, args: [input] });
+  await client.workflow.start(SWEEP_WORKFLOW_TYPE, {
+    taskQueue: CONTROL_TASK_QUEUE,
+    workflowId: sweepId,
+    args: [input],
+    memo: { [FINGERPRINT_MEMO]: fingerprint },
+  });
   out.write(`sweep ${sweepId} started: ${space.trials} trials, ${space.parallel} at a time, on queue ${space.queue}\n`);
+  return followToEnd(client, config, sweepId, options);
+}
 
-  if (options.detach) {
-    if (options.json) process.stdout.write(`${JSON.stringify({ sweep: { id: sweepId, name: space.name, state: 'running' } })}\n`);
-    out.write(`follow it with: npx sweep watch ${sweepId}   (stop it with: npx sweep stop ${sweepId})\n`);
-    return;
+/** The id of a running (or paused) sweep of the same space, found by the fingerprint in its memo. */
+async function sweepRunningSpace(client: Client, fingerprint: string): Promise<string | null> {
+  for await (const wf of client.workflow.list({ query: `WorkflowType = '${SWEEP_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'` })) {
+    if (wf.memo?.[FINGERPRINT_MEMO] === fingerprint) return wf.workflowId;
   }
-  const status = await orFail(followSweep(client, config, sweepId, { out, tty: !options.json && !!process.stdout.isTTY }));
-  if (options.json) process.stdout.write(`${JSON.stringify(jsonSummary(status))}\n`);
-  else out.write(`\n${textSummary(status)}\n`);
+  return null;
 }

@@ -25,7 +25,7 @@ interface SweepListEntry {
 }
 
 /** The results store, for sweeps Temporal's retention has dropped; closed after `use`. */
-async function withResultsStore<T>(config: ConnectionConfig, use: (store: ResultsStore) => Promise<T>): Promise<T> {
+export async function withResultsStore<T>(config: ConnectionConfig, use: (store: ResultsStore) => Promise<T>): Promise<T> {
   const nc = await orFail(connectNats(config, 'sweep-cli status'));
   try {
     return await use(await openResultsStore(nc));
@@ -78,7 +78,11 @@ export async function statusCommand(sweepId: string | undefined, options: Global
     archived,
   });
   const sweeps: SweepListEntry[] = [];
+  const seen = new Set<string>();
   for await (const wf of client.workflow.list({ query: `WorkflowType = '${SWEEP_WORKFLOW_TYPE}'` })) {
+    // A resumed sweep has one workflow run per resume; the query answers from the latest.
+    if (seen.has(wf.workflowId)) continue;
+    seen.add(wf.workflowId);
     const status = await queryWorkflow(client, wf.workflowId);
     if (status !== null) sweeps.push(entry(wf.workflowId, wf.startTime.toISOString(), status, false));
     if (sweeps.length >= LIST_LIMIT) break;
