@@ -4,6 +4,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { DeliverPolicy } from '@nats-io/jetstream';
+import { decodeJson } from '../contracts/decode-json';
 import type { ConnectionConfig } from '../connections/config';
 import { connectNats, ensureEventsStream } from '../connections/nats';
 import { EVENTS_STREAM, sweepEventSchema, sweepEventsFilter } from '../contracts/sweep-events';
@@ -61,8 +62,8 @@ export async function followSweep(client: Client, config: ConnectionConfig, swee
     let final: SweepStatus | undefined;
     const consuming = (async () => {
       for await (const m of messages) {
-        const parsed = sweepEventSchema.safeParse(m.json());
-        if (!parsed.success) continue; // a newer or foreign message: the view skips it
+        const parsed = sweepEventSchema.safeParse(decodeJson(m.data));
+        if (!parsed.success) continue; // malformed, newer or foreign: the view skips it
         const line = progress.apply(parsed.data);
         if (line && !options.tty) options.out.write(`${line}\n`);
         if (final && hasSeenEnds(progress, final)) caughtUp?.();

@@ -6,6 +6,7 @@ import { DeliverPolicy } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { once } from 'node:events';
 import type { Logger } from 'pino';
+import { decodeJson } from '../contracts/decode-json';
 import type { ConnectionConfig } from '../connections/config';
 import { connectNats, ensureEventsStream } from '../connections/nats';
 import {
@@ -32,14 +33,6 @@ export interface ExporterOptions {
 
 const EXPIRE_EVERY_MS = 30_000;
 
-function decode(data: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(data));
-  } catch {
-    return undefined;
-  }
-}
-
 async function consumeEvents(nc: NatsConnection, metrics: SweepMetrics, lookbackMs: number, logger: Logger): Promise<() => Promise<void>> {
   const js = await ensureEventsStream(nc);
   // Replaying the recent past rebuilds the counts of sweeps that were running before a restart.
@@ -51,7 +44,7 @@ async function consumeEvents(nc: NatsConnection, metrics: SweepMetrics, lookback
   const messages = await consumer.consume();
   void (async () => {
     for await (const m of messages) {
-      const parsed = sweepEventSchema.safeParse(decode(m.data));
+      const parsed = sweepEventSchema.safeParse(decodeJson(m.data));
       if (parsed.success) {
         metrics.apply(parsed.data);
         continue;
@@ -74,7 +67,7 @@ export async function runMetricsExporter(options: ExporterOptions): Promise<void
     const workers = nc.subscribe(WORKERS_SUBJECTS, {
       callback(error, msg) {
         if (error) return logger.warn({ err: error }, 'worker announcements subscription failed');
-        const parsed = workerAnnouncementSchema.safeParse(decode(msg.data));
+        const parsed = workerAnnouncementSchema.safeParse(decodeJson(msg.data));
         if (parsed.success) return metrics.applyWorker(parsed.data);
         metrics.rejected();
         logger.warn({ subject: msg.subject }, 'skipped a malformed worker announcement');

@@ -115,6 +115,11 @@ describe('fault injection: SIGKILL at seeded moments, and nothing lost', { concu
     for (const e of events) if (e.data.event === 'trial_ended' && e.data.final) finals.set(e.trial, (finals.get(e.trial) ?? 0) + 1);
     const lost = budget - completed.size;
     const duplicated = numbers.length - distinct.size + [...finals.values()].reduce((n, c) => n + Math.max(0, c - 1), 0);
+    if (duplicated > 0 || lost > 0) {
+      // Say which, for the report: trials listed twice, and final trial_ended events by attempt.
+      const endings = events.filter((e) => e.data.event === 'trial_ended').map((e) => `${e.trial}/${e.attempt}:${JSON.stringify(e.data)}`);
+      process.stdout.write(`# ${summary.sweep.id}: lost ${lost}, duplicated ${duplicated}\n# ${endings.join('\n# ')}\n`);
+    }
     return { lost, duplicated, events };
   }
 

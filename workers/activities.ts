@@ -139,7 +139,6 @@ export function createActivities(deps: ActivityDeps) {
     try {
       exit = await trainer.exited;
     } finally {
-      clearInterval(beat);
       control.unsubscribe();
       ctx.cancellationSignal.removeEventListener('abort', onCancel);
       // Whatever happened, the trainer's group is gone before the activity reports.
@@ -147,49 +146,55 @@ export function createActivities(deps: ActivityDeps) {
       deps.busySlots.release();
     }
 
-    const ended = (data: Omit<TrialEnded, 'event' | 'planned_epochs'>) =>
-      sink.publish({ event: 'trial_ended', planned_epochs: plannedEpochsOfTrial, ...data });
-    const outcome = classifyTrainerExit(exit, lastEvent, stop);
-    if (outcome.kind === 'completed' || outcome.kind === 'pruned') deps.attemptEnded({ ok: true });
-    if (outcome.kind === 'failed') deps.attemptEnded({ ok: false, type: outcome.type, reason: outcome.message });
-    switch (outcome.kind) {
-      case 'completed': {
-        const { val_acc, val_loss, epochs, seconds } = outcome.result;
-        const metrics = { val_acc, val_loss, epochs, seconds };
-        ended({ state: 'completed', reason: null, rule: null, metrics, final: true });
-        await Promise.all([sink.flush(), checkpoints.finish(true)]);
-        return { state: 'completed', metrics };
+    // Heartbeats go on until the activity returns: a wait for NATS to take the last events (a
+    // restart) must not look like a dead worker to Temporal, or the trial would run twice.
+    try {
+      const ended = (data: Omit<TrialEnded, 'event' | 'planned_epochs'>) =>
+        sink.publish({ event: 'trial_ended', planned_epochs: plannedEpochsOfTrial, ...data });
+      const outcome = classifyTrainerExit(exit, lastEvent, stop);
+      if (outcome.kind === 'completed' || outcome.kind === 'pruned') deps.attemptEnded({ ok: true });
+      if (outcome.kind === 'failed') deps.attemptEnded({ ok: false, type: outcome.type, reason: outcome.message });
+      switch (outcome.kind) {
+        case 'completed': {
+          const { val_acc, val_loss, epochs, seconds } = outcome.result;
+          const metrics = { val_acc, val_loss, epochs, seconds };
+          ended({ state: 'completed', reason: null, rule: null, metrics, final: true });
+          await Promise.all([sink.flush(), checkpoints.finish(true)]);
+          return { state: 'completed', metrics };
+        }
+        case 'pruned': {
+          // The last finished epoch's values; a trial pruned in its first epoch has none.
+          const metrics = {
+            val_acc: lastEpoch?.val_acc ?? null,
+            val_loss: lastEpoch?.val_loss ?? null,
+            epochs: lastEpoch === undefined ? 0 : lastEpoch.epoch + 1,
+            seconds: (Date.now() - startedAt) / 1000,
+          };
+          ended({ state: 'pruned', reason: outcome.reason, rule: outcome.rule, metrics, final: true });
+          await Promise.all([sink.flush(), checkpoints.finish(true)]);
+          return { state: 'pruned', metrics, rule: outcome.rule, reason: outcome.reason };
+        }
+        case 'stopped':
+          ended({ state: 'stopped', reason: 'sweep stopped', rule: null, metrics: null, final: true });
+          // The checkpoint stays: a resumed sweep runs the trial again from it.
+          await Promise.all([sink.flush(), checkpoints.finish(false)]);
+          throw new CancelledFailure('trial stopped');
+        case 'interrupted':
+          ended({ state: 'failed', reason: outcome.message, rule: null, metrics: null, final: false });
+          await Promise.all([sink.flush(), checkpoints.finish(false)]);
+          throw ApplicationFailure.retryable(outcome.message, 'TrialInterrupted');
+        case 'failed': {
+          const maxAttempts = ctx.info.retryPolicy?.maximumAttempts ?? 0;
+          const final = !outcome.retryable || (maxAttempts > 0 && attempt >= maxAttempts);
+          const reason = `${outcome.type}: ${outcome.message}`;
+          log.warn({ reason, final }, 'trial attempt failed');
+          ended({ state: 'failed', reason, rule: null, metrics: null, final });
+          await Promise.all([sink.flush(), checkpoints.finish(final)]);
+          throw ApplicationFailure.create({ type: outcome.type, message: outcome.message, nonRetryable: !outcome.retryable });
+        }
       }
-      case 'pruned': {
-        // The last finished epoch's values; a trial pruned in its first epoch has none.
-        const metrics = {
-          val_acc: lastEpoch?.val_acc ?? null,
-          val_loss: lastEpoch?.val_loss ?? null,
-          epochs: lastEpoch === undefined ? 0 : lastEpoch.epoch + 1,
-          seconds: (Date.now() - startedAt) / 1000,
-        };
-        ended({ state: 'pruned', reason: outcome.reason, rule: outcome.rule, metrics, final: true });
-        await Promise.all([sink.flush(), checkpoints.finish(true)]);
-        return { state: 'pruned', metrics, rule: outcome.rule, reason: outcome.reason };
-      }
-      case 'stopped':
-        ended({ state: 'stopped', reason: 'sweep stopped', rule: null, metrics: null, final: true });
-        // The checkpoint stays: a resumed sweep runs the trial again from it.
-        await Promise.all([sink.flush(), checkpoints.finish(false)]);
-        throw new CancelledFailure('trial stopped');
-      case 'interrupted':
-        ended({ state: 'failed', reason: outcome.message, rule: null, metrics: null, final: false });
-        await Promise.all([sink.flush(), checkpoints.finish(false)]);
-        throw ApplicationFailure.retryable(outcome.message, 'TrialInterrupted');
-      case 'failed': {
-        const maxAttempts = ctx.info.retryPolicy?.maximumAttempts ?? 0;
-        const final = !outcome.retryable || (maxAttempts > 0 && attempt >= maxAttempts);
-        const reason = `${outcome.type}: ${outcome.message}`;
-        log.warn({ reason, final }, 'trial attempt failed');
-        ended({ state: 'failed', reason, rule: null, metrics: null, final });
-        await Promise.all([sink.flush(), checkpoints.finish(final)]);
-        throw ApplicationFailure.create({ type: outcome.type, message: outcome.message, nonRetryable: !outcome.retryable });
-      }
+    } finally {
+      clearInterval(beat);
     }
   }
 
