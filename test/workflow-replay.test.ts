@@ -22,4 +22,16 @@ describe('sweep workflow replay', () => {
     const history: unknown = JSON.parse(readFileSync(path.join(HISTORIES, 'pruned-sweep.json'), 'utf8'));
     await Worker.runReplayHistory({ workflowsPath: require.resolve('../workflows') }, history, 'pruned-sweep');
   });
+
+  // A 3-trial sweep paused while trial 2 trained (the trial cancelled, recorded paused) and resumed (trial 2 run again).
+  it('replays a paused and resumed sweep, its pause and resume signals included', async () => {
+    const history: unknown = JSON.parse(readFileSync(path.join(HISTORIES, 'paused-sweep.json'), 'utf8'));
+    await Worker.runReplayHistory({ workflowsPath: require.resolve('../workflows') }, history, 'paused-sweep');
+  });
+
+  // The second run of a stopped sweep that `sweep resume` continued: the earlier trials come in its input.
+  it('replays the run that resumes a stopped sweep', async () => {
+    const history: unknown = JSON.parse(readFileSync(path.join(HISTORIES, 'resumed-sweep.json'), 'utf8'));
+    await Worker.runReplayHistory({ workflowsPath: require.resolve('../workflows') }, history, 'resumed-sweep');
+  });
 });

@@ -30,7 +30,7 @@ export async function pauseCommand(sweepId: string, options: GlobalOptions): Pro
   if (!after) throw failure(`sweep ${sweepId} still has running trials after ${PAUSE_WAIT_MS / 1000} s; see \`sweep status ${sweepId}\``);
   const paused = after.trials.filter((t) => t.state === 'paused').map((t) => t.trial);
   process.stdout.write(
-    `sweep ${sweepId} paused${paused.length > 0 ? `; trials ${paused.join(', ')} run again from their checkpoints` : ''} ` +
+    `sweep ${sweepId} paused${paused.length > 0 ? `; ${paused.length === 1 ? 'trial' : 'trials'} ${paused.join(', ')} ${paused.length === 1 ? 'runs' : 'run'} again from ${paused.length === 1 ? 'its checkpoint' : 'their checkpoints'}` : ''} ` +
       `when you resume it: npx sweep resume ${sweepId}\n`,
   );
 }
