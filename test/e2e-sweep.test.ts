@@ -5,42 +5,11 @@
 import assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
-import type { ConnectionOptions } from '@nats-io/nats-core';
-import { connect } from '@nats-io/transport-node';
-import { EVENTS_STREAM, sweepEventSchema, sweepEventsFilter, type SweepEvent } from '../contracts/sweep-events';
 import type { JsonSummary } from '../cli/summary';
-import { createTestStack, processesOf, type TestStack } from './support/cli';
+import { createTestStack, processesOf, startDetached, type TestStack } from './support/cli';
+import { allSweepEvents, firstEvent } from './support/events';
 
 const TRIAL_KEYS = ['trial', 'state', 'params', 'metrics', 'reason', 'rule', 'values'];
-
-/** Reads every event of a sweep stored in JetStream so far, or waits for the first that matches. */
-async function sweepEvents(nats: ConnectionOptions, sweepId: string, until?: (e: SweepEvent) => boolean): Promise<SweepEvent[]> {
-  const nc = await connect(nats);
-  try {
-    const consumer = await jetstream(nc).consumers.get(EVENTS_STREAM, {
-      filter_subjects: sweepEventsFilter(sweepId),
-      deliver_policy: DeliverPolicy.All,
-    });
-    const events: SweepEvent[] = [];
-    if (until) {
-      const messages = await consumer.consume();
-      for await (const m of messages) {
-        const event = sweepEventSchema.parse(m.json());
-        events.push(event);
-        if (until(event)) break;
-      }
-      return events;
-    }
-    for (;;) {
-      const m = await consumer.next({ expires: 2000 });
-      if (!m) return events;
-      events.push(sweepEventSchema.parse(m.json()));
-    }
-  } finally {
-    await nc.close();
-  }
-}
 
 describe('a sweep end to end on the embedded stack', () => {
   let stack: TestStack;
@@ -80,7 +49,7 @@ describe('a sweep end to end on the embedded stack', () => {
   });
 
   it('relayed every trial\'s trainer events, activation stats included, to JetStream', async () => {
-    const events = await sweepEvents(stack.natsOptions(), summary.sweep.id);
+    const events = await allSweepEvents(stack.natsOptions(), summary.sweep.id);
     for (const { trial } of summary.trials) {
       const kinds = events.filter((e) => e.trial === trial).map((e) => e.data.event);
       assert.deepEqual([kinds[0], kinds[1]], ['trial_started', 'ready'], `trial ${trial}: ${kinds.join(',')}`);
@@ -127,11 +96,9 @@ describe('a sweep end to end on the embedded stack', () => {
   });
 
   it('`sweep stop` stops running trials and kills their trainers', async () => {
-    const started = await stack.run(['start', 'test/fixtures/long.json', '--detach', '--json']);
-    assert.equal(started.code, 0, started.stderr);
-    const sweepId = (JSON.parse(started.stdout) as { sweep: { id: string } }).sweep.id;
+    const sweepId = await startDetached(stack, 'test/fixtures/long.json');
     // Wait until a trainer is really training before stopping.
-    await sweepEvents(stack.natsOptions(), sweepId, (e) => e.data.event === 'step');
+    assert.ok(await firstEvent(() => stack.natsOptions(), sweepId, 2, (e) => e.data.event === 'step'));
     const trainersBefore = processesOf(stack.stateDir).filter((p) => p.cmd.includes('run_trial.py'));
     assert.ok(trainersBefore.length >= 1, 'a trainer process is running');
 

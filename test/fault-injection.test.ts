@@ -10,20 +10,19 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { JsonSummary } from '../cli/summary';
 import type { SweepEvent } from '../contracts/sweep-events';
 import { pollUntil } from '../embedded/processes';
 import { findTorchPython } from '../workers/find-python';
-import { createTestStack, spawnCli, type TestStack } from './support/cli';
-import { allSweepEvents, killComponent, seededRandom, SweepFollower } from './support/faults';
+import { createRng } from '../searcher/rng';
+import { createTestStack, spawnCli, startDetached, TINY_BATCH, TINY_TRAIN_IMAGES, writeTinySpace, type TestStack } from './support/cli';
+import { allSweepEvents, SweepFollower } from './support/events';
+import { killComponent } from './support/faults';
 
 const SEED = Number(process.env.SWEEP_FAULT_SEED ?? 20261203);
-const TRAIN_IMAGES = 3000;
-const BATCH = 64;
-const STEPS_PER_EPOCH = Math.floor(TRAIN_IMAGES / BATCH) + (TRAIN_IMAGES % BATCH >= 2 ? 1 : 0);
+/** As the trainer counts them (a last batch of one image is skipped). */
+const STEPS_PER_EPOCH = Math.floor(TINY_TRAIN_IMAGES / TINY_BATCH) + (TINY_TRAIN_IMAGES % TINY_BATCH >= 2 ? 1 : 0);
 
 interface MatrixRow {
   fault: string;
@@ -34,22 +33,6 @@ interface MatrixRow {
   duplicated: number;
   /** Worst trainer work a crash cost one trial, in epochs (worker faults only). */
   worstLostEpochs: number | null;
-}
-
-/** A tiny sweep: each trial is 2 epochs of a very narrow ResNet on 3,000 real images. */
-function writeSpace(dir: string, name: string, trials: number): string {
-  const file = path.join(dir, `${name}.json`);
-  const space = {
-    name,
-    seed: 7,
-    trials,
-    parallel: 2,
-    searcher: 'random',
-    fixed: { epochs: 2, widths: [8, 16, 32], train_subset: TRAIN_IMAGES, stats_every: 10, log_every: 2, batch_size: BATCH },
-    params: { max_lr: { type: 'loguniform', low: 0.005, high: 0.02 }, dropout: { type: 'uniform', low: 0, high: 0.2 } },
-  };
-  writeFileSync(file, JSON.stringify(space));
-  return file;
 }
 
 const isStep = (e: SweepEvent): e is SweepEvent & { data: { event: 'step'; epoch: number; step: number } } => e.data.event === 'step';
@@ -67,7 +50,7 @@ function moment(random: () => number, k: number, epochs = 2): (e: SweepEvent) =>
 describe('fault injection: SIGKILL at seeded moments, and nothing lost', { concurrency: false }, () => {
   let stack: TestStack;
   const matrix: MatrixRow[] = [];
-  const random = seededRandom(SEED);
+  const random = createRng(SEED);
 
   before(async () => {
     stack = await createTestStack();
@@ -81,12 +64,6 @@ describe('fault injection: SIGKILL at seeded moments, and nothing lost', { concu
     await stack.run(['dev', 'down']);
     await stack.remove();
   });
-
-  async function startDetached(file: string): Promise<string> {
-    const started = await stack.run(['start', file, '--detach', '--json']);
-    assert.equal(started.code, 0, started.stderr);
-    return (JSON.parse(started.stdout) as { sweep: { id: string } }).sweep.id;
-  }
 
   async function restartStack(): Promise<void> {
     const up = await stack.run(['dev', 'up']);
@@ -130,7 +107,7 @@ describe('fault injection: SIGKILL at seeded moments, and nothing lost', { concu
   it('a worker SIGKILLed mid-epoch: its trials resume from their last checkpoint on the restarted worker', async () => {
     const kills = 6;
     const budget = 10;
-    const sweepId = await startDetached(writeSpace(stack.stateDir, 'fault-worker', budget));
+    const sweepId = await startDetached(stack, writeTinySpace(stack.stateDir, 'fault-worker', { trials: budget, epochs: 2 }));
     const follower = new SweepFollower(() => stack.natsOptions(), sweepId, budget);
     await follower.start();
     const hits = new Map<number, number>(); // trial -> times a kill hit it while it ran
@@ -192,99 +169,94 @@ describe('fault injection: SIGKILL at seeded moments, and nothing lost', { concu
     assert.equal(result?.val_loss, trial.metrics?.val_loss);
   }
 
-  it('the Temporal dev server SIGKILLed and restarted on the same db: the sweep goes on', async () => {
+  /**
+   * A 10-trial sweep with `kills` faults, each at the seeded moment of a later trial; `inject` does
+   * one fault. Then the sweep must complete with one result per trial, nothing lost or duplicated.
+   */
+  async function sweepThroughFaults(
+    fault: string,
+    name: string,
+    inject: (at: { follower: SweepFollower; sweepId: string }) => Promise<void>,
+    start: (file: string) => Promise<string> = (file) => startDetached(stack, file),
+  ): Promise<{ summary: JsonSummary; events: SweepEvent[] }> {
     const kills = 5;
     const budget = 10;
-    const sweepId = await startDetached(writeSpace(stack.stateDir, 'fault-temporal', budget));
+    const sweepId = await start(writeTinySpace(stack.stateDir, name, { trials: budget, epochs: 2 }));
     const follower = new SweepFollower(() => stack.natsOptions(), sweepId, budget);
     await follower.start();
     let injected = 0;
     try {
       for (let k = 0; k < kills; k++) {
         if ((await follower.next(moment(random, k))) === null) break;
+        await inject({ follower, sweepId });
         injected += 1;
-        await killComponent(stack.stateDir, 'temporal');
-        await restartStack();
       }
     } finally {
       await follower.stop();
     }
     const summary = await finished(sweepId);
     const result = await audit(summary, budget);
-    record('Temporal SIGKILL + restart', injected, summary, result);
+    record(fault, injected, summary, result);
     assert.equal(injected, kills, 'the sweep ended before every fault of the schedule was injected');
     assert.equal(summary.sweep.state, 'completed');
     assert.deepEqual({ lost: result.lost, duplicated: result.duplicated }, { lost: 0, duplicated: 0 });
+    return { summary, events: result.events };
+  }
+
+  it('the Temporal dev server SIGKILLed and restarted on the same db: the sweep goes on', async () => {
+    await sweepThroughFaults('Temporal SIGKILL + restart', 'fault-temporal', async () => {
+      await killComponent(stack.stateDir, 'temporal');
+      await restartStack();
+    });
   });
 
   it('nats-server SIGKILLed and restarted on the same store: the sweep goes on and its events are kept', async () => {
-    const kills = 5;
-    const budget = 10;
-    const sweepId = await startDetached(writeSpace(stack.stateDir, 'fault-nats', budget));
-    const follower = new SweepFollower(() => stack.natsOptions(), sweepId, budget);
-    await follower.start();
-    let injected = 0;
-    try {
-      for (let k = 0; k < kills; k++) {
-        if ((await follower.next(moment(random, k))) === null) break;
-        injected += 1;
-        await killComponent(stack.stateDir, 'nats');
-        await restartStack();
-        await follower.reconnect();
-      }
-    } finally {
-      await follower.stop();
-    }
-    const summary = await finished(sweepId);
-    const result = await audit(summary, budget);
-    record('nats-server SIGKILL + restart', injected, summary, result);
-    assert.equal(injected, kills, 'the sweep ended before every fault of the schedule was injected');
-    assert.equal(summary.sweep.state, 'completed');
-    assert.deepEqual({ lost: result.lost, duplicated: result.duplicated }, { lost: 0, duplicated: 0 });
-    // The stream outlived the restarts: each trial's start and final end are stored.
-    for (let t = 0; t < budget; t++) assert.ok(result.events.some((e) => e.trial === t && e.data.event === 'trial_started'), `trial ${t} has no trial_started`);
+    const { events } = await sweepThroughFaults('nats-server SIGKILL + restart', 'fault-nats', async ({ follower }) => {
+      await killComponent(stack.stateDir, 'nats');
+      await restartStack();
+      await follower.reconnect();
+    });
+    // The stream outlived the restarts: each trial's start is stored.
+    for (let t = 0; t < 10; t++) assert.ok(events.some((e) => e.trial === t && e.data.event === 'trial_started'), `trial ${t} has no trial_started`);
   });
 
   it('the CLI SIGKILLed while it follows the sweep, then reattached with `sweep watch`', async () => {
-    const kills = 5;
-    const budget = 10;
-    let cli: ChildProcess = spawnCli(['start', writeSpace(stack.stateDir, 'fault-cli', budget), '--json'], stack.env);
-    const sweepId = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      cli.stderr!.on('data', (chunk: Buffer) => {
-        text += chunk.toString();
-        const m = /sweep (\S+) started/.exec(text);
-        if (m) resolve(m[1]!);
-      });
-      cli.once('exit', (code) => reject(new Error(`sweep start exited ${code}: ${text}`)));
-    });
-    const follower = new SweepFollower(() => stack.natsOptions(), sweepId, budget);
-    await follower.start();
-    let injected = 0;
-    try {
-      for (let k = 0; k < kills; k++) {
-        if ((await follower.next(moment(random, k))) === null) break;
-        injected += 1;
-        const exited = new Promise((resolve) => cli.once('exit', resolve));
-        cli.kill('SIGKILL');
-        await exited;
-        cli = spawnCli(['watch', sweepId, '--json'], stack.env);
-      }
-    } finally {
-      await follower.stop();
-    }
-    // The last `watch` follows the sweep to its end and prints the same summary as `status`.
+    let cli: ChildProcess | undefined;
+    let closed: Promise<number | null> = Promise.resolve(null);
     let stdout = '';
-    cli.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => cli.once('exit', resolve));
-    assert.equal(code, 0);
-    const summary = await finished(sweepId);
+    const follow = (args: string[]): ChildProcess => {
+      stdout = '';
+      const child = spawnCli(args, stack.env);
+      child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      // 'close', not 'exit': by then stdout has been read to its end.
+      closed = new Promise((resolve) => child.once('close', resolve));
+      cli = child;
+      return child;
+    };
+    const startFollowing = (file: string) =>
+      new Promise<string>((resolve, reject) => {
+        const child = follow(['start', file, '--json']);
+        let text = '';
+        child.stderr!.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          const m = /sweep (\S+) started/.exec(text);
+          if (m) resolve(m[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`sweep start exited ${code}: ${text}`)));
+      });
+    const { summary } = await sweepThroughFaults(
+      'CLI SIGKILL + sweep watch',
+      'fault-cli',
+      async ({ sweepId }) => {
+        cli!.kill('SIGKILL');
+        await closed;
+        follow(['watch', sweepId, '--json']);
+      },
+      startFollowing,
+    );
+    // The last `watch` followed the sweep to its end and printed the same summary as `status`.
+    assert.equal(await closed, 0);
     assert.deepEqual(JSON.parse(stdout) as JsonSummary, summary);
-    const result = await audit(summary, budget);
-    record('CLI SIGKILL + sweep watch', injected, summary, result);
-    assert.equal(injected, kills, 'the sweep ended before every fault of the schedule was injected');
-    assert.equal(summary.sweep.state, 'completed');
-    assert.deepEqual({ lost: result.lost, duplicated: result.duplicated }, { lost: 0, duplicated: 0 });
   });
 
   it('injected at least 20 faults in all, with zero results lost or duplicated', () => {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
@@ -14,8 +14,8 @@ import type { JsonSummary } from '../cli/summary';
 import { RESULTS_BUCKET } from '../connections/results-store';
 import { WORKERS_BUCKET } from '../connections/worker-registry';
 import { trialControlSubject, trialEventSubject, workerSubject } from '../contracts/sweep-events';
-import { createTestStack, type TestStack } from './support/cli';
-import { SweepFollower } from './support/faults';
+import { startDetached, useTestStack } from './support/cli';
+import { firstEvent } from './support/events';
 
 async function metricValue(url: string, name: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -26,26 +26,12 @@ async function metricValue(url: string, name: string): Promise<number> {
 }
 
 describe('malformed and newer-version messages', () => {
-  let stack: TestStack;
-
-  before(async () => {
-    stack = await createTestStack();
-  });
-
-  after(async () => {
-    await stack.run(['dev', 'down']);
-    await stack.remove();
-  });
+  const stack = useTestStack();
 
   it('are rejected by every reader with a log line, and the sweep completes untouched', async () => {
-    const started = await stack.run(['start', 'test/fixtures/tiny.json', '--detach', '--json']);
-    assert.equal(started.code, 0, started.stderr);
-    const sweepId = (JSON.parse(started.stdout) as { sweep: { id: string } }).sweep.id;
+    const sweepId = await startDetached(stack, 'test/fixtures/tiny.json');
     // Wait for trial 0 to train, so that its worker listens for control messages.
-    const follower = new SweepFollower(() => stack.natsOptions(), sweepId, 3);
-    await follower.start();
-    await follower.next((e) => e.trial === 0 && e.data.event === 'step');
-    await follower.stop();
+    assert.ok(await firstEvent(() => stack.natsOptions(), sweepId, 3, (e) => e.trial === 0 && e.data.event === 'step'));
     const rejectedBefore = await metricValue(stack.metricsUrl, 'sweep_exporter_rejected_messages_total');
 
     const nc = await connect(stack.natsOptions());

@@ -5,41 +5,21 @@
  * continues it under the same id with its finished trials kept.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { JsonSummary } from '../cli/summary';
 import type { SweepEvent } from '../contracts/sweep-events';
-import { createTestStack, processesOf, type TestStack } from './support/cli';
-import { allSweepEvents, SweepFollower } from './support/faults';
+import { useTestStack, processesOf, startDetached, writeTinySpace, type TestStack } from './support/cli';
+import { allSweepEvents, firstEvent } from './support/events';
 
-/** 3 epochs of a very narrow ResNet on 3,000 real images: long enough to pause after a checkpoint. */
-function writeSpace(dir: string, name: string, trials: number): string {
-  const file = path.join(dir, `${name}.json`);
-  const space = {
-    name,
-    seed: 11,
-    trials,
-    parallel: 2,
-    searcher: 'random',
-    fixed: { epochs: 3, widths: [8, 16, 32], train_subset: 3000, stats_every: 10, log_every: 2, batch_size: 64 },
-    params: { max_lr: { type: 'loguniform', low: 0.005, high: 0.02 } },
-  };
-  writeFileSync(file, JSON.stringify(space));
-  return file;
-}
+/** 3 epochs a trial: long enough to pause or stop one after its first checkpoint. */
+const space = (stack: TestStack, name: string, trials: number) => writeTinySpace(stack.stateDir, name, { trials, epochs: 3, seed: 11 });
 
-/** Resolves once some trial has stored its first epoch's checkpoint and trains on in its second. */
-async function pastFirstCheckpoint(stack: TestStack, sweepId: string, budget: number): Promise<number> {
-  const follower = new SweepFollower(() => stack.natsOptions(), sweepId, budget);
-  await follower.start();
-  try {
-    const event = await follower.next((e) => e.data.event === 'step' && e.data.epoch === 1);
-    assert.ok(event, 'the sweep ended before a trial reached its second epoch');
-    return event.trial;
-  } finally {
-    await follower.stop();
-  }
+/** Starts a sweep and returns once some trial has stored its first epoch's checkpoint and trains on. */
+async function startPastFirstCheckpoint(stack: TestStack, file: string, budget: number): Promise<{ sweepId: string; trial: number }> {
+  const sweepId = await startDetached(stack, file);
+  const event = await firstEvent(() => stack.natsOptions(), sweepId, budget, (e) => e.data.event === 'step' && e.data.epoch === 1);
+  assert.ok(event, 'the sweep ended before a trial reached its second epoch');
+  return { sweepId, trial: event.trial };
 }
 
 const trainers = (stack: TestStack) => processesOf(stack.stateDir).filter((p) => p.cmd.includes('run_trial.py'));
@@ -47,24 +27,12 @@ const readyOf = (events: SweepEvent[], trial: number) =>
   events.filter((e): e is SweepEvent & { data: { event: 'ready'; start_epoch: number } } => e.trial === trial && e.data.event === 'ready');
 
 describe('pause, resume and reattach', () => {
-  let stack: TestStack;
-
-  before(async () => {
-    stack = await createTestStack();
-  });
-
-  after(async () => {
-    await stack.run(['dev', 'down']);
-    await stack.remove();
-  });
+  const stack = useTestStack();
 
   it('reattaches to a running sweep of the same space, pauses it, and resumes its trials from their checkpoints', async () => {
     const budget = 3;
-    const file = writeSpace(stack.stateDir, 'pausing', budget);
-    const started = await stack.run(['start', file, '--detach', '--json']);
-    assert.equal(started.code, 0, started.stderr);
-    const sweepId = (JSON.parse(started.stdout) as { sweep: { id: string } }).sweep.id;
-    const trial = await pastFirstCheckpoint(stack, sweepId, budget);
+    const file = space(stack, 'pausing', budget);
+    const { sweepId, trial } = await startPastFirstCheckpoint(stack, file, budget);
 
     // The same space again: no second sweep, the running one is followed.
     const again = await stack.run(['start', file, '--detach', '--json']);
@@ -95,11 +63,7 @@ describe('pause, resume and reattach', () => {
 
   it('resumes a stopped sweep under the same id: finished trials kept, stopped ones run again', async () => {
     const budget = 3;
-    const file = writeSpace(stack.stateDir, 'stopping', budget);
-    const started = await stack.run(['start', file, '--detach', '--json']);
-    assert.equal(started.code, 0, started.stderr);
-    const sweepId = (JSON.parse(started.stdout) as { sweep: { id: string } }).sweep.id;
-    const trial = await pastFirstCheckpoint(stack, sweepId, budget);
+    const { sweepId, trial } = await startPastFirstCheckpoint(stack, space(stack, 'stopping', budget), budget);
     const stopped = await stack.run(['stop', sweepId]);
     assert.equal(stopped.code, 0, stopped.stderr);
     const before = JSON.parse((await stack.run(['status', sweepId, '--json'])).stdout) as JsonSummary;

@@ -10,8 +10,8 @@ import type { JsonSummary } from '../cli/summary';
 import type { WorkerAnnouncement } from '../contracts/sweep-events';
 import { readEmbeddedNatsCredentials } from '../connections/security';
 import { isAlive, pollUntil } from '../embedded/processes';
-import { createTestStack, spawnCli, type TestStack } from './support/cli';
-import { allSweepEvents } from './support/faults';
+import { createTestStack, spawnCli, startDetached, type TestStack } from './support/cli';
+import { allSweepEvents } from './support/events';
 
 describe('worker quarantine on the embedded stack', () => {
   let stack: TestStack;
@@ -68,9 +68,7 @@ describe('worker quarantine on the embedded stack', () => {
       NATS_USER: credentials.user,
       NATS_PASSWORD: credentials.pass,
     };
-    const started = await stack.run(['start', space, '--detach', '--json'], { env: external });
-    assert.equal(started.code, 0, started.stderr);
-    const sweepId = (JSON.parse(started.stdout) as { sweep: { id: string } }).sweep.id;
+    const sweepId = await startDetached(stack, space, external);
 
     const quarantined = await pollUntil(async () => (await workers()).find((w) => w.quarantined), 120_000);
     assert.ok(quarantined, 'the broken node never quarantined itself');

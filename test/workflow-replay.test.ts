@@ -10,28 +10,23 @@ import { Worker } from '@temporalio/worker';
 
 const HISTORIES = path.join(__dirname, 'fixtures', 'histories');
 
-describe('sweep workflow replay', () => {
-  // A 3-trial, 2-parallel sweep recorded from the embedded stack (`temporal workflow show --output json`).
-  it('replays a completed sweep without non-determinism', async () => {
-    const history: unknown = JSON.parse(readFileSync(path.join(HISTORIES, 'tiny-sweep.json'), 'utf8'));
-    await Worker.runReplayHistory({ workflowsPath: require.resolve('../workflows') }, history, 'tiny-sweep');
-  });
-
-  // A 4-trial ASHA sweep: epoch reports arrive as updates, three trials end pruned (two by ASHA, one by the divergence rule).
-  it('replays a pruned sweep, its epoch-report updates included', async () => {
-    const history: unknown = JSON.parse(readFileSync(path.join(HISTORIES, 'pruned-sweep.json'), 'utf8'));
-    await Worker.runReplayHistory({ workflowsPath: require.resolve('../workflows') }, history, 'pruned-sweep');
-  });
-
-  // A 3-trial sweep paused while trial 2 trained (the trial cancelled, recorded paused) and resumed (trial 2 run again).
-  it('replays a paused and resumed sweep, its pause and resume signals included', async () => {
-    const history: unknown = JSON.parse(readFileSync(path.join(HISTORIES, 'paused-sweep.json'), 'utf8'));
-    await Worker.runReplayHistory({ workflowsPath: require.resolve('../workflows') }, history, 'paused-sweep');
-  });
-
+/** Each history, recorded from the embedded stack with `temporal workflow show --output json`. */
+const CASES: Array<{ file: string; what: string }> = [
+  // 3 trials, 2 in parallel.
+  { file: 'tiny-sweep', what: 'a completed sweep' },
+  // 4 trials with ASHA: epoch reports arrive as updates; three trials end pruned (two by ASHA, one by the divergence rule).
+  { file: 'pruned-sweep', what: 'a pruned sweep, its epoch-report updates included' },
+  // 3 trials, paused while trial 2 trained (cancelled, recorded paused) and resumed (trial 2 run again).
+  { file: 'paused-sweep', what: 'a paused and resumed sweep, its pause and resume signals included' },
   // The second run of a stopped sweep that `sweep resume` continued: the earlier trials come in its input.
-  it('replays the run that resumes a stopped sweep', async () => {
-    const history: unknown = JSON.parse(readFileSync(path.join(HISTORIES, 'resumed-sweep.json'), 'utf8'));
-    await Worker.runReplayHistory({ workflowsPath: require.resolve('../workflows') }, history, 'resumed-sweep');
-  });
+  { file: 'resumed-sweep', what: 'the run that resumes a stopped sweep' },
+];
+
+describe('sweep workflow replay', () => {
+  for (const { file, what } of CASES) {
+    it(`replays ${what} without non-determinism`, async () => {
+      const history: unknown = JSON.parse(readFileSync(path.join(HISTORIES, `${file}.json`), 'utf8'));
+      await Worker.runReplayHistory({ workflowsPath: require.resolve('../workflows') }, history, file);
+    });
+  }
 });

@@ -3,11 +3,12 @@
  * and finds processes that belong to one test's stack.
  */
 import { execFile, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { after, before } from 'node:test';
 import type { ConnectionOptions } from '@nats-io/nats-core';
 import { natsConnectOptions } from '../../connections/nats';
 import { readEmbeddedNatsCredentials } from '../../connections/security';
@@ -55,6 +56,27 @@ export interface TestStack {
   run(args: string[], options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CliResult>;
   /** Deletes the state folder (servers stopped first). */
   remove(): Promise<void>;
+}
+
+/**
+ * One stack for the tests of a describe block: created before them; after them its servers are
+ * stopped and its folder removed. Call inside the describe; use the returned stack in the tests.
+ */
+export function useTestStack(): TestStack {
+  let stack: TestStack | undefined;
+  before(async () => {
+    stack = await createTestStack();
+  });
+  after(async () => {
+    await stack?.run(['dev', 'down']);
+    await stack?.remove();
+  });
+  return new Proxy({} as TestStack, {
+    get(_, key: keyof TestStack) {
+      if (stack === undefined) throw new Error('the test stack is used before its describe block started');
+      return stack[key];
+    },
+  });
 }
 
 export async function createTestStack(): Promise<TestStack> {
@@ -113,4 +135,32 @@ export function processesOf(stateDir: string): Array<{ pid: number; cmd: string 
     }
   }
   return found;
+}
+
+/**
+ * A tiny sweep on real data, written to `<dir>/<name>.json`: very narrow ResNets on 3,000 training
+ * images, random search over the max LR and dropout, 2 trials at a time.
+ */
+export const TINY_TRAIN_IMAGES = 3000;
+export const TINY_BATCH = 64;
+export function writeTinySpace(dir: string, name: string, options: { trials: number; epochs: number; seed?: number }): string {
+  const file = path.join(dir, `${name}.json`);
+  const space = {
+    name,
+    seed: options.seed ?? 7,
+    trials: options.trials,
+    parallel: 2,
+    searcher: 'random',
+    fixed: { epochs: options.epochs, widths: [8, 16, 32], train_subset: TINY_TRAIN_IMAGES, stats_every: 10, log_every: 2, batch_size: TINY_BATCH },
+    params: { max_lr: { type: 'loguniform', low: 0.005, high: 0.02 }, dropout: { type: 'uniform', low: 0, high: 0.2 } },
+  };
+  writeFileSync(file, JSON.stringify(space));
+  return file;
+}
+
+/** `sweep start FILE --detach --json` on the stack; returns the sweep id. */
+export async function startDetached(stack: TestStack, file: string, env?: NodeJS.ProcessEnv): Promise<string> {
+  const started = await stack.run(['start', file, '--detach', '--json'], { env });
+  if (started.code !== 0) throw new Error(`sweep start ${file} exited ${started.code}: ${started.stderr}`);
+  return (JSON.parse(started.stdout) as { sweep: { id: string } }).sweep.id;
 }
