@@ -5,6 +5,10 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { QUEUE_KINDS } from '../contracts/space';
 import { devCommand } from './commands/dev';
+import { leaderboardCommand } from './commands/leaderboard';
+import { lrFindCommand } from './commands/lr-find';
+import { promoteCommand } from './commands/promote';
+import { reportCommand } from './commands/report';
 import { metricsCommand } from './commands/metrics';
 import { schemaCommand } from './commands/schema';
 import { startCommand } from './commands/start';
@@ -17,10 +21,31 @@ import { watchCommand } from './commands/watch';
 import { workerCommand } from './commands/worker';
 import { workersCommand } from './commands/workers';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, ExitError } from './errors';
+import { LEADERBOARD_FORMATS, type LeaderboardFormat } from './leaderboard-format';
 
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 1024) throw new InvalidArgumentError('expected an integer from 1 to 1024');
+  return n;
+}
+
+function intIn(low: number, high: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < low || n > high) throw new InvalidArgumentError(`expected an integer from ${low} to ${high}`);
+    return n;
+  };
+}
+
+function trialList(value: string): number[] {
+  const trials = value.split(',').map((part) => Number(part.trim()));
+  if (trials.length === 0 || trials.some((n) => !Number.isInteger(n) || n < 0)) throw new InvalidArgumentError('expected trial numbers separated by commas, e.g. 0,3,7');
+  return [...new Set(trials)];
+}
+
+function learningRate(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 100) throw new InvalidArgumentError('expected a learning rate: a number above 0, at most 100');
   return n;
 }
 
@@ -90,6 +115,41 @@ function buildProgram(): Command {
     .option('--detach', 'resume the sweep and return')
     .option('--json', 'print one JSON summary on stdout at the end (progress goes to stderr)')
     .action((id: string, opts: { detach?: boolean; json?: boolean }) => resumeCommand(id, { ...globals(), ...opts }));
+  program
+    .command('promote')
+    .description('train a sweep\'s best config again with several seeds on all 60,000 training images, score it on the test set, and write a leaderboard entry')
+    .argument('<id>', 'sweep id')
+    .option('--trial <n>', 'promote this completed trial instead of the best', intIn(0, 1_000_000))
+    .option('--seeds <n>', 'runs, with seeds 0..n-1', intIn(1, 20), 3)
+    .option('--parallel <n>', 'runs at once (default: the sweep\'s parallel, at most the seeds)', positiveInt)
+    .option('--train-subset <n>', 'train on only this many images (a quick look or a test; not a challenge result)', intIn(2, 50_000))
+    .option('--detach', 'start the promotion and return')
+    .option('--json', 'print the leaderboard entry as one JSON object on stdout (progress goes to stderr)')
+    .action((id: string, opts: { trial?: number; seeds: number; parallel?: number; trainSubset?: number; detach?: boolean; json?: boolean }) =>
+      promoteCommand(id, { ...globals(), ...opts }),
+    );
+  program
+    .command('leaderboard')
+    .description('the promoted configs, best mean test accuracy first')
+    .addOption(new Option('--format <format>', 'table, md (Markdown for a forum post) or json').choices(LEADERBOARD_FORMATS).default('table'))
+    .action((opts: { format: LeaderboardFormat }) => leaderboardCommand({ ...globals(), ...opts }));
+  program
+    .command('report')
+    .description('write one self-contained HTML report of a sweep: history, parallel coordinates, importance, learning curves, activations')
+    .argument('<id>', 'sweep id')
+    .option('--out <file>', 'where to write it (default: sweep-report-<id>.html)')
+    .option('--trials <list>', 'trials that get activation charts, e.g. 0,3 (default: the best)', trialList)
+    .action((id: string, opts: { out?: string; trials?: number[] }) => reportCommand(id, { ...globals(), ...opts }));
+  program
+    .command('lr-find')
+    .description('the learning-rate range test of a trial config on this machine: a plot and a suggested max_lr range for a space')
+    .argument('<config>', 'trial config (JSON object of trainer fields, docs/trainer-protocol.md)')
+    .option('--out <file>', 'where to write the plot (SVG)', 'lr-find.svg')
+    .option('--start <lr>', 'first learning rate', learningRate, 1e-6)
+    .option('--end <lr>', 'last learning rate', learningRate, 10)
+    .option('--steps <n>', 'optimizer steps at most (the test stops sooner once the loss diverges)', intIn(10, 10_000), 100)
+    .option('--json', 'print the measurements and the suggestion as one JSON object')
+    .action((config: string, opts: { out?: string; start: number; end: number; steps: number; json?: boolean }) => lrFindCommand(config, opts));
   program
     .command('worker')
     .description('run a worker node until interrupted')

@@ -11,6 +11,7 @@ import { connectTemporal, TemporalUnavailableError } from '../connections/tempor
 import { findNatsServer, findTemporalCli, MissingProgramError } from '../embedded/binaries';
 import { StackError, stackStatus, stackUp } from '../embedded/stack';
 import { findTorchPython, NoTorchPythonError } from '../workers/find-python';
+import { trialTaskQueue } from '../workers/task-queues';
 import { badInput, failure } from './errors';
 
 export interface GlobalOptions {
@@ -57,6 +58,15 @@ export async function ensureStack(config: ConnectionConfig, report: (line: strin
   const queue: QueueKind = python.cuda_devices > 0 ? 'gpu' : 'cpu';
   await orFail(stackUp(config, { worker: { queue }, report }));
   return queue;
+}
+
+/** Says so when the embedded stack's local worker cannot run trials of `queue`. */
+export function noteQueueMismatch(localQueue: QueueKind | null, queue: QueueKind, write: (text: string) => void): void {
+  if (localQueue === null || localQueue === queue) return;
+  write(
+    `note: the local worker serves ${trialTaskQueue(localQueue)}; these trials wait for a worker on ` +
+      `${trialTaskQueue(queue)} (run \`npx sweep worker --queue ${queue}\` on such a node)\n`,
+  );
 }
 
 /** For commands that read or steer a sweep: the stack must already run; they start nothing. */

@@ -1,5 +1,6 @@
 /**
- * Reading a space file from disk: I/O and JSON errors here, schema rules in space.ts.
+ * Reading a space file (or another hand-written JSON config) from disk: I/O, encoding and JSON
+ * errors here, schema rules in space.ts.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { findJsonSyntaxProblem } from './json-syntax';
@@ -21,16 +22,25 @@ export class SpaceFileError extends Error {
 
 const fileProblem = (file: string, message: string) => new SpaceFileError(file, [{ path: '', message }]);
 
+/** What kind of file is read, for the message when it is not one JSON object. */
+export interface JsonFileKind {
+  /** "a space file" */
+  name: string;
+  /** A sketch of its object: `{"name": ..., "trials": ..., "params": {...}}`. */
+  sketch: string;
+}
+const SPACE_FILE: JsonFileKind = { name: 'a space file', sketch: '{"name": ..., "trials": ..., "params": {...}}' };
+
 /** Decodes JSON text; a syntax error names its line and column, so a user can find it. */
-export function decodeSpaceText(file: string, text: string): unknown {
+export function decodeSpaceText(file: string, text: string, kind: JsonFileKind = SPACE_FILE): Record<string, unknown> {
   const problem = findJsonSyntaxProblem(text);
   if (problem) throw fileProblem(file, `not valid JSON: line ${problem.line}, column ${problem.column}: ${problem.message}`);
   const value: unknown = JSON.parse(text);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-    throw fileProblem(file, `a space file holds one JSON object ({"name": ..., "trials": ..., "params": {...}}), not ${kind}`);
+    const what = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    throw fileProblem(file, `${kind.name} holds one JSON object (${kind.sketch}), not ${what}`);
   }
-  return value;
+  return value as Record<string, unknown>;
 }
 
 /** The offset of the first byte that is not part of valid UTF-8, or null. */
@@ -71,7 +81,7 @@ function readProblem(code: string | undefined): string {
     case 'ENOENT':
       return 'no such file';
     case 'EISDIR':
-      return 'is a directory, not a space file';
+      return 'is a directory, not a file';
     case 'EACCES':
     case 'EPERM':
       return 'permission denied';
@@ -80,20 +90,25 @@ function readProblem(code: string | undefined): string {
   }
 }
 
-export async function loadSpaceFile(file: string): Promise<Space> {
+/** The one JSON object in `file`; SpaceFileError (naming the file) for anything else. */
+export async function readJsonObjectFile(file: string, kind: JsonFileKind = SPACE_FILE): Promise<Record<string, unknown>> {
   let bytes: Buffer;
   try {
     const info = await stat(file);
     if (info.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
     if (info.size > MAX_SPACE_FILE_BYTES) {
-      throw fileProblem(file, `${info.size} bytes is too large for a space file (at most ${MAX_SPACE_FILE_BYTES})`);
+      throw fileProblem(file, `${info.size} bytes is too large for ${kind.name} (at most ${MAX_SPACE_FILE_BYTES})`);
     }
     bytes = await readFile(file);
   } catch (error) {
     if (error instanceof SpaceFileError) throw error;
     throw fileProblem(file, readProblem((error as NodeJS.ErrnoException).code));
   }
-  const result = parseSpace(decodeSpaceText(file, decodeUtf8(file, bytes)));
+  return decodeSpaceText(file, decodeUtf8(file, bytes), kind);
+}
+
+export async function loadSpaceFile(file: string): Promise<Space> {
+  const result = parseSpace(await readJsonObjectFile(file));
   if (!result.ok) throw new SpaceFileError(file, result.problems);
   return result.space;
 }

@@ -141,6 +141,10 @@ function crossFieldProblems(space: z.infer<typeof spaceShape>): SpaceProblem[] {
     }
   };
   const checkName = (path: string, name: string): name is TrialFieldName => {
+    if (name === 'evaluate') {
+      problems.push({ path, message: '"evaluate" is set by `sweep promote` alone: a trial is scored on the validation split, never on the test images' });
+      return false;
+    }
     if (!isTrialField(name)) {
       const known = Object.keys(TRIAL_FIELDS).filter((f) => TRIAL_FIELDS[f as TrialFieldName].owner === 'space');
       problems.push({ path, message: `unknown hyperparameter "${name}"; known: ${known.join(', ')}` });

@@ -30,6 +30,9 @@ export const trialMetricsSchema = z.object({
   val_loss: z.number().nullable(),
   epochs: z.number().int(),
   seconds: z.number(),
+  /** A promotion run's test-set accuracy, plain and with flip TTA; trials have none. */
+  test_acc: z.number().nullable().optional(),
+  tta_acc: z.number().nullable().optional(),
 });
 export type TrialMetrics = z.infer<typeof trialMetricsSchema>;
 

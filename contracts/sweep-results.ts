@@ -4,16 +4,16 @@
  */
 import { z } from 'zod';
 import { PRUNE_RULES } from './pruning';
-import { TRIAL_STATES } from './sweep-events';
+import { TRIAL_STATES, trialMetricsSchema } from './sweep-events';
 import type { Space } from './space';
+import { hyperValueSchema } from './trial-config';
 import { SWEEP_STATES, type SweepStatus } from './sweep-workflow';
 
-const metricsSchema = z.object({ val_acc: z.number().nullable(), val_loss: z.number().nullable(), epochs: z.number().int(), seconds: z.number() });
 const trialRecordSchema = z.object({
   trial: z.number().int().min(0),
-  params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.array(z.number())])),
+  params: z.record(z.string(), hyperValueSchema),
   state: z.enum(TRIAL_STATES),
-  metrics: metricsSchema.nullable(),
+  metrics: trialMetricsSchema.nullable(),
   reason: z.string().nullable(),
   rule: z.enum(PRUNE_RULES).nullable(),
   values: z.array(z.number().nullable()),

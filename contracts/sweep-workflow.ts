@@ -54,9 +54,26 @@ export interface RunTrialInput {
   budget: number;
   /** The space's health rules, which the worker applies as the trainer's events arrive. */
   health: HealthOptions;
+  /**
+   * `test` only for a promotion run (workflows/promote-workflow.ts): the trainer trains on all
+   * training images and scores the test set; there is no validation accuracy to report per epoch.
+   */
+  evaluate?: 'validation' | 'test';
+}
+
+/** Where and with what a completed run trained, from its worker and its trainer's `ready` event. */
+export interface TrialRunInfo {
+  node: string;
+  hardware: string;
+  torch: string;
+  trainer: string;
+  /** The worker's git commit (workers/code-version.ts). */
+  commit: string | null;
+  trainSize: number;
+  testSize: number;
 }
 
 export type RunTrialOutput =
-  | { state: 'completed'; metrics: TrialMetrics }
+  | { state: 'completed'; metrics: TrialMetrics; run?: TrialRunInfo }
   /** Stopped early by a pruner, a health rule or an alert; metrics are the last epoch's. */
   | { state: 'pruned'; metrics: TrialMetrics; rule: PruneRule; reason: string };

@@ -10,11 +10,18 @@ const num = z.number().nullable();
 export const readyEvent = z.object({
   event: z.literal('ready'),
   protocol: z.literal(1),
+  /** The trainer's version (trainer/sweep_trainer/__init__.py); absent from trainers before 1.1. */
+  trainer: z.string().optional(),
   torch: z.string(),
   device: z.string(),
+  /** The GPU's name, or the CPU's model and threads. */
+  hardware: z.string().optional(),
   threads: z.number().int(),
+  /** `test` for a promotion run, which trains on all training images and reads the test set. */
+  evaluate: z.enum(['validation', 'test']).optional(),
   train_size: z.number().int(),
   val_size: z.number().int(),
+  test_size: z.number().int().optional(),
   params: z.number().int(),
   start_epoch: z.number().int(),
 });
@@ -60,7 +67,15 @@ export const resultEvent = z.object({
   val_loss: num,
   test_acc: num,
   tta_acc: num,
+  test_loss: num.optional(),
   epochs: z.number().int(),
+  seconds: z.number(),
+});
+/** The learning-rate range test's measurements (`run_trial.py --lr-find`): each step's lr and loss. */
+export const lrFindEvent = z.object({
+  event: z.literal('lr_find'),
+  lrs: z.array(z.number()),
+  losses: z.array(num),
   seconds: z.number(),
 });
 export const stoppedEvent = z.object({
@@ -85,10 +100,13 @@ export const trainerEventSchema = z.discriminatedUnion('event', [
   resultEvent,
   stoppedEvent,
   errorEvent,
+  lrFindEvent,
 ]);
 export type TrainerEvent = z.infer<typeof trainerEventSchema>;
 export type ResultEvent = z.infer<typeof resultEvent>;
 export type EpochEvent = z.infer<typeof epochEvent>;
+export type ReadyEvent = z.infer<typeof readyEvent>;
+export type LrFindEvent = z.infer<typeof lrFindEvent>;
 
 export type ParsedLine = { ok: true; event: TrainerEvent } | { ok: false; reason: string };
 

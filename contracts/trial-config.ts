@@ -43,6 +43,7 @@ export const TRIAL_FIELDS = {
   batch_size: int(2, 8192),
   max_lr: float(0, 10, { minExclusive: true }),
   weight_decay: float(0, 1),
+  label_smoothing: float(0, 1, { maxExclusive: true }),
   dropout: float(0, 1, { maxExclusive: true }),
   widths: {
     kind: 'int-list',
@@ -86,11 +87,14 @@ export function isTrialField(name: string): name is TrialFieldName {
 
 /** A value the space decided for one trial: a sampled or fixed hyperparameter. */
 export type HyperValue = number | string | boolean | number[];
+export const hyperValueSchema: z.ZodType<HyperValue> = z.union([z.number(), z.string(), z.boolean(), z.array(z.number())]);
 export type TrialParams = Record<string, HyperValue>;
 
 /** What the worker sends the trainer: the trial's params plus what the worker decides. */
 export const trainerConfigSchema = z.strictObject({
   ...Object.fromEntries(TRIAL_FIELD_NAMES.map((name) => [name, TRIAL_FIELDS[name].schema.optional()])),
+  /** Set by promotion alone (workflows/promote-workflow.ts): no space file can make a trial read the test set. */
+  evaluate: z.enum(['validation', 'test']).optional(),
   checkpoint_dir: z.string().nullable().optional(),
   resume_from: z.string().nullable().optional(),
   data_dir: z.string().nullable().optional(),

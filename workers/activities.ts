@@ -1,6 +1,6 @@
 /**
- * The worker's activities: suggesting a trial (a local activity beside the workflow) and running
- * one trial as a trainer child process.
+ * The worker's activities: suggesting a trial and keeping results (local activities beside the
+ * workflows), and running one trial, or one promotion run, as a trainer child process.
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
@@ -11,12 +11,14 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Space } from '../contracts/space';
 import { STORED_SWEEP_VERSION } from '../contracts/sweep-results';
-import type { RunTrialInput, RunTrialOutput, SweepStatus } from '../contracts/sweep-workflow';
+import type { RunTrialInput, RunTrialOutput, SweepStatus, TrialRunInfo } from '../contracts/sweep-workflow';
 import type { CheckpointStore } from '../connections/checkpoint-store';
 import type { ResultsStore } from '../connections/results-store';
+import type { LeaderboardStore } from '../connections/leaderboard-store';
+import type { LeaderboardEntry } from '../contracts/promotion';
 import type { EpochReport, PruneDecision } from '../contracts/pruning';
 import type { TrialEnded } from '../contracts/sweep-events';
-import type { EpochEvent, TrainerEvent } from '../contracts/trainer-events';
+import type { EpochEvent, ReadyEvent, TrainerEvent } from '../contracts/trainer-events';
 import { plannedEpochs, type TrainerConfig, type TrialParams } from '../contracts/trial-config';
 import { suggestTrialParams, type Observation } from '../searcher';
 import { createTrialEventSink } from './event-publisher';
@@ -47,6 +49,10 @@ export interface ActivityDeps {
   results: ResultsStore;
   /** Where every trial's latest checkpoint is kept for any worker to resume from. */
   checkpoints: CheckpointStore;
+  /** Where promotions write their entries. */
+  leaderboard: LeaderboardStore;
+  /** The git commit of this worker's code (workers/code-version.ts). */
+  commit: string | null;
 }
 
 /** What a trial heartbeats: enough for a retry, on any worker, to resume where the last attempt got to. */
@@ -70,6 +76,10 @@ export function createActivities(deps: ActivityDeps) {
     await deps.results.save({ v: STORED_SWEEP_VERSION, startedAt, savedAt: new Date().toISOString(), space, status });
   }
 
+  async function recordPromotion(entry: LeaderboardEntry): Promise<void> {
+    await deps.leaderboard.save(entry);
+  }
+
   async function runTrial(input: RunTrialInput): Promise<RunTrialOutput> {
     const ctx = Context.current();
     const { attempt } = ctx.info;
@@ -90,6 +100,7 @@ export function createActivities(deps: ActivityDeps) {
       ...input.params,
       threads: deps.threads,
       device: deps.device,
+      evaluate: input.evaluate ?? 'validation',
       checkpoint_dir: checkpointDir,
       resume_from: resumeFrom,
     };
@@ -99,6 +110,7 @@ export function createActivities(deps: ActivityDeps) {
     let stop: StopCause = null;
     let lastEvent: TrainerEvent | undefined;
     let lastEpoch: EpochEvent | undefined;
+    let ready: ReadyEvent | undefined;
     const health = createHealthMonitor(input.health);
     const prune = (decision: PruneDecision) => {
       if (!decision.prune || stop !== null) return;
@@ -112,7 +124,9 @@ export function createActivities(deps: ActivityDeps) {
         sink.publish(event);
         if (event.event === 'checkpoint') checkpoints.uploaded(event.epoch, event.path, (ref) => (progress.checkpoint = ref));
         if (event.event === 'step') Object.assign(progress, { epoch: event.epoch, step: event.step });
-        if (event.event === 'epoch') {
+        if (event.event === 'ready') ready = event;
+        // A promotion run has no validation split, so nothing for a pruner to compare.
+        if (event.event === 'epoch' && input.evaluate !== 'test') {
           lastEpoch = event;
           // The trainer goes on while the sweep decides; a failed report only means no pruning.
           deps.reportEpoch(input.sweepId, { trial: input.trial, epoch: event.epoch, valAcc: event.val_acc }).then(prune, (error: unknown) =>
@@ -156,11 +170,11 @@ export function createActivities(deps: ActivityDeps) {
       if (outcome.kind === 'failed') deps.attemptEnded({ ok: false, type: outcome.type, reason: outcome.message });
       switch (outcome.kind) {
         case 'completed': {
-          const { val_acc, val_loss, epochs, seconds } = outcome.result;
-          const metrics = { val_acc, val_loss, epochs, seconds };
+          const { val_acc, val_loss, epochs, seconds, test_acc, tta_acc } = outcome.result;
+          const metrics = { val_acc, val_loss, epochs, seconds, ...(input.evaluate === 'test' ? { test_acc, tta_acc } : {}) };
           ended({ state: 'completed', reason: null, rule: null, metrics, final: true });
           await Promise.all([sink.flush(), checkpoints.finish(true)]);
-          return { state: 'completed', metrics };
+          return { state: 'completed', metrics, run: runInfo(ready) };
         }
         case 'pruned': {
           // The last finished epoch's values; a trial pruned in its first epoch has none.
@@ -198,5 +212,17 @@ export function createActivities(deps: ActivityDeps) {
     }
   }
 
-  return { suggestTrial, recordSweep, runTrial };
+  function runInfo(ready: ReadyEvent | undefined): TrialRunInfo {
+    return {
+      node: deps.node,
+      hardware: ready?.hardware ?? ready?.device ?? 'unknown',
+      torch: ready?.torch ?? 'unknown',
+      trainer: ready?.trainer ?? 'unknown',
+      commit: deps.commit,
+      trainSize: ready?.train_size ?? 0,
+      testSize: ready?.test_size ?? 0,
+    };
+  }
+
+  return { suggestTrial, recordSweep, recordPromotion, runTrial };
 }

@@ -34,8 +34,9 @@ export class TrainerProcess {
   private stderrTail = '';
   readonly exited: Promise<TrainerExit>;
 
-  constructor(python: string, config: TrainerConfig, handlers: TrainerHandlers, env: NodeJS.ProcessEnv = process.env) {
-    this.child = spawn(python, [TRAINER_SCRIPT, '--config', '-'], {
+  /** `args` go after `--config -` (e.g. `--lr-find`). */
+  constructor(python: string, config: TrainerConfig, handlers: TrainerHandlers, env: NodeJS.ProcessEnv = process.env, args: readonly string[] = []) {
+    this.child = spawn(python, [TRAINER_SCRIPT, '--config', '-', ...args], {
       detached: true, // a new process group, led by the trainer
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...env, PYTHONUNBUFFERED: '1' },

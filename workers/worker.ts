@@ -11,6 +11,7 @@ import type { ConnectionConfig } from '../connections/config';
 import { connectNats, ensureEventsStream } from '../connections/nats';
 import { openCheckpointStore } from '../connections/checkpoint-store';
 import { openResultsStore } from '../connections/results-store';
+import { openLeaderboardStore } from '../connections/leaderboard-store';
 import { openWorkerRegistry } from '../connections/worker-registry';
 import { temporalConnectOptions } from '../connections/temporal';
 import { reportEpochUpdate } from '../workflows/definitions';
@@ -18,6 +19,7 @@ import { createActivities } from './activities';
 import { createQuarantine } from './quarantine';
 import { createSlotCounter } from './slot-counter';
 import { announceWorker } from './worker-announcer';
+import { codeVersion } from './code-version';
 import { findTorchPython } from './find-python';
 import { CONTROL_TASK_QUEUE, trialTaskQueue } from './task-queues';
 
@@ -68,7 +70,13 @@ export async function runWorker(config: ConnectionConfig, plan: WorkerPlan, logg
       // Epoch reports go to the sweep as workflow updates, over the worker's own connection.
       const client = new Client({ connection, namespace: config.namespace });
       const busySlots = createSlotCounter();
-      const [results, checkpoints, registry] = await Promise.all([openResultsStore(nc), openCheckpointStore(nc), openWorkerRegistry(nc)]);
+      const [results, checkpoints, registry, leaderboard, commit] = await Promise.all([
+        openResultsStore(nc),
+        openCheckpointStore(nc),
+        openWorkerRegistry(nc),
+        openLeaderboardStore(nc),
+        codeVersion(),
+      ]);
       const quarantine = createQuarantine();
       // Set once the trial worker exists; a quarantine takes this node out of the trial queue.
       let leaveTrialQueue = (): void => undefined;
@@ -82,6 +90,8 @@ export async function runWorker(config: ConnectionConfig, plan: WorkerPlan, logg
         busySlots,
         results,
         checkpoints,
+        leaderboard,
+        commit,
         attemptEnded(outcome) {
           if (!quarantine.record(outcome)) return;
           logger.error({ node, reason: quarantine.reason }, 'worker quarantined: it takes no more trials until restarted');
@@ -94,7 +104,7 @@ export async function runWorker(config: ConnectionConfig, plan: WorkerPlan, logg
         ...common,
         taskQueue: CONTROL_TASK_QUEUE,
         workflowsPath: require.resolve('../workflows'),
-        activities: { suggestTrial: activities.suggestTrial, recordSweep: activities.recordSweep },
+        activities: { suggestTrial: activities.suggestTrial, recordSweep: activities.recordSweep, recordPromotion: activities.recordPromotion },
       });
       const trials = await Worker.create({
         ...common,

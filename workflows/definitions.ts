@@ -7,6 +7,7 @@ import type { EpochReport, PruneDecision } from '../contracts/pruning';
 import type { SweepStatus } from '../contracts/sweep-workflow';
 
 export const SWEEP_WORKFLOW_TYPE = 'sweepWorkflow';
+export const PROMOTE_WORKFLOW_TYPE = 'promoteWorkflow';
 export const statusQuery = defineQuery<SweepStatus>('status');
 /** Asks the sweep to start no new trial and cancel the running ones. */
 export const stopSignal = defineSignal<[reason?: string]>('stop');

@@ -6,48 +6,27 @@
  * from activities, and the only state is the list of trial records.
  */
 import {
-  ActivityCancellationType,
-  ApplicationFailure,
   CancellationScope,
   condition,
   isCancellation,
   log,
   patched,
-  proxyActivities,
   proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { RetryPolicy } from '@temporalio/common';
 import { HEALTH_DEFAULTS, KEEP, type EpochReport, type PruneDecision } from '../contracts/pruning';
 import type { SweepInput, SweepStatus, TrialRecord } from '../contracts/sweep-workflow';
 import { plannedEpochs } from '../contracts/trial-config';
 import { createPruner } from '../pruners';
-import type { createActivities } from '../workers/activities';
 import { trialTaskQueue } from '../workers/task-queues';
 import { pauseSignal, reportEpochUpdate, resumeSignal, statusQuery, stopSignal } from './definitions';
-
-type Activities = ReturnType<typeof createActivities>;
+import { failureReason, trialActivities, type Activities } from './trial-activity';
 
 const { suggestTrial, recordSweep } = proxyLocalActivities<Activities>({ startToCloseTimeout: '1 minute' });
 
 /** Sweeps started before results were kept outside Temporal replay without this step. */
 export const RECORD_RESULTS_PATCH = 'record-sweep-results';
-
-/**
- * Failures that retrying cannot fix end the trial at once (the worker marks them non-retryable).
- * Five attempts: a node that fails trials is quarantined after three (workers/quarantine.ts), so a
- * trial it failed still has attempts left on healthy workers.
- */
-const TRIAL_RETRY: RetryPolicy = { maximumAttempts: 5, initialInterval: '5 seconds', backoffCoefficient: 2 };
-
-function failureReason(error: unknown): string {
-  let current: unknown = error;
-  // The activity's own message sits under ActivityFailure.cause.
-  while (current instanceof Error && 'cause' in current && current.cause instanceof Error) current = current.cause;
-  if (current instanceof ApplicationFailure && current.type) return `${current.type}: ${current.message}`;
-  return current instanceof Error ? current.message : String(current);
-}
 
 export function bestTrial(trials: readonly TrialRecord[]): TrialRecord | null {
   let best: TrialRecord | null = null;
@@ -61,15 +40,7 @@ export function bestTrial(trials: readonly TrialRecord[]): TrialRecord | null {
 
 export async function sweepWorkflow({ sweepId, space, resumed }: SweepInput): Promise<SweepStatus> {
   const queue = trialTaskQueue(space.queue);
-  const { runTrial } = proxyActivities<Activities>({
-    taskQueue: queue,
-    // A 5-epoch trial on a slow CPU can take hours; liveness comes from the heartbeat instead.
-    startToCloseTimeout: '24 hours',
-    // A dead worker's trial is retried elsewhere within half a minute (heartbeats every 5 s).
-    heartbeatTimeout: '20 seconds',
-    retry: TRIAL_RETRY,
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  });
+  const { runTrial } = trialActivities(queue);
 
   const trials: TrialRecord[] = [];
   const scopes = new Map<number, CancellationScope>();

@@ -4,38 +4,17 @@
  * its earlier trials: their results stand, and their unfinished trials run again from their
  * checkpoints. Then it follows the sweep, as `sweep watch` does.
  */
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
-import { parseSpace, type Space } from '../../contracts/space';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { parseSpace } from '../../contracts/space';
 import { spaceFingerprint } from '../../contracts/space-fingerprint';
-import type { SweepInput, SweepStatus } from '../../contracts/sweep-workflow';
+import type { SweepInput } from '../../contracts/sweep-workflow';
 import { resumeSignal, statusQuery, SWEEP_WORKFLOW_TYPE } from '../../workflows/definitions';
 import { CONTROL_TASK_QUEUE } from '../../workers/task-queues';
 import { failure } from '../errors';
 import { connectionConfig, requireStack, temporalClient, type GlobalOptions } from '../stack-context';
 import { followToEnd, type FollowOptions } from './follow';
 import { FINGERPRINT_MEMO } from './start';
-import { withResultsStore } from './status';
-
-interface EndedSweep {
-  space: Space;
-  status: SweepStatus;
-}
-
-/** The space and last status of a sweep whose workflow is closed: from its history, else the results store. */
-async function endedSweep(client: Client, options: GlobalOptions, sweepId: string, inTemporal: boolean): Promise<EndedSweep | null> {
-  if (inTemporal) {
-    const handle = client.workflow.getHandle(sweepId);
-    const history = await handle.fetchHistory();
-    const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-    if (payload) {
-      const input = defaultPayloadConverter.fromPayload<SweepInput>(payload);
-      return { space: input.space, status: await handle.query(statusQuery) };
-    }
-  }
-  const stored = await withResultsStore(connectionConfig(options), (store) => store.load(sweepId));
-  return stored === null ? null : { space: stored.space, status: stored.status };
-}
+import { loadSweepRecord } from '../sweep-record';
 
 export async function resumeCommand(sweepId: string, options: GlobalOptions & FollowOptions): Promise<void> {
   const config = connectionConfig(options);
@@ -61,7 +40,7 @@ export async function resumeCommand(sweepId: string, options: GlobalOptions & Fo
     return followToEnd(client, config, sweepId, options);
   }
 
-  const ended = await endedSweep(client, options, sweepId, execution !== null);
+  const ended = await loadSweepRecord(client, config, sweepId);
   if (ended === null) throw failure(`no sweep with id "${sweepId}" (see \`sweep status\` for the list)`);
   if (ended.status.state === 'completed') {
     out.write(`sweep ${sweepId} completed; nothing to resume (see \`sweep status ${sweepId}\`)\n`);

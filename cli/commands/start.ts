@@ -10,9 +10,9 @@ import type { Space } from '../../contracts/space';
 import { spaceFingerprint } from '../../contracts/space-fingerprint';
 import type { SweepInput } from '../../contracts/sweep-workflow';
 import { statusQuery, SWEEP_WORKFLOW_TYPE } from '../../workflows/definitions';
-import { CONTROL_TASK_QUEUE, trialTaskQueue } from '../../workers/task-queues';
+import { CONTROL_TASK_QUEUE } from '../../workers/task-queues';
 import { badInput } from '../errors';
-import { connectionConfig, ensureStack, temporalClient, type GlobalOptions } from '../stack-context';
+import { connectionConfig, ensureStack, noteQueueMismatch, temporalClient, type GlobalOptions } from '../stack-context';
 import { followToEnd, type FollowOptions } from './follow';
 
 export interface StartOptions extends GlobalOptions, FollowOptions {
@@ -44,12 +44,7 @@ export async function startCommand(file: string, options: StartOptions): Promise
   // With --json, stdout carries one JSON object and nothing else.
   const out = options.json ? process.stderr : process.stdout;
   const localQueue = await ensureStack(config, (line) => process.stderr.write(`${line}\n`));
-  if (localQueue !== null && localQueue !== space.queue) {
-    process.stderr.write(
-      `note: the local worker serves ${trialTaskQueue(localQueue)}; this sweep's trials wait for a worker on ` +
-        `${trialTaskQueue(space.queue)} (run \`npx sweep worker --queue ${space.queue}\` on such a node)\n`,
-    );
-  }
+  noteQueueMismatch(localQueue, space.queue, (text) => process.stderr.write(text));
 
   const client = await temporalClient(config);
   const fingerprint = spaceFingerprint(space);

@@ -4,7 +4,8 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { ConnectionConfig } from '../../connections/config';
 import { connectNats } from '../../connections/nats';
-import { openResultsStore, StoredResultError, type ResultsStore } from '../../connections/results-store';
+import { StoredRecordError } from '../../connections/kv-records';
+import { openResultsStore, type ResultsStore } from '../../connections/results-store';
 import type { SweepStatus } from '../../contracts/sweep-workflow';
 import { statusQuery, SWEEP_WORKFLOW_TYPE } from '../../workflows/definitions';
 import { failure } from '../errors';
@@ -30,7 +31,7 @@ export async function withResultsStore<T>(config: ConnectionConfig, use: (store:
   try {
     return await use(await openResultsStore(nc));
   } catch (error) {
-    if (error instanceof StoredResultError) throw failure(error.message);
+    if (error instanceof StoredRecordError) throw failure(error.message);
     throw error;
   } finally {
     await nc.close();
@@ -45,6 +46,11 @@ async function queryWorkflow(client: Client, sweepId: string): Promise<SweepStat
     if (error instanceof WorkflowNotFoundError) return null;
     throw error;
   }
+}
+
+/** A sweep's status from Temporal, else its kept result; null when neither has it. */
+export async function loadSweepStatus(client: Client, config: ConnectionConfig, sweepId: string): Promise<SweepStatus | null> {
+  return (await queryWorkflow(client, sweepId)) ?? (await withResultsStore(config, (store) => store.load(sweepId)))?.status ?? null;
 }
 
 /** For commands that steer a sweep (watch, stop): it must still be in Temporal. */

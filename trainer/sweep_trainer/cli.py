@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import sys
 from typing import List, NoReturn, Optional
 
@@ -22,6 +23,20 @@ class _Parser(argparse.ArgumentParser):
         raise ConfigError(f"command line: {message}")
 
 
+def _positive(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text}")
+    return value
+
+
+def _steps(text: str) -> int:
+    value = int(text)
+    if not 10 <= value <= 10_000:
+        raise argparse.ArgumentTypeError(f"must be an integer in 10..10000, got {text}")
+    return value
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     stop = StopRequest().install()
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -30,13 +45,25 @@ def main(argv: Optional[List[str]] = None) -> int:
     sys.stdout = sys.stderr
     parser = _Parser(prog="run_trial.py", description="Train one sweep trial (docs/trainer-protocol.md).")
     parser.add_argument("--config", required=True, metavar="FILE", help="trial config JSON file, or - for stdin")
+    parser.add_argument("--lr-find", action="store_true", help="run the learning-rate range test instead of the trial")
+    parser.add_argument("--lr-start", type=_positive, default=1e-6, metavar="LR", help="range test: first lr (default 1e-6)")
+    parser.add_argument("--lr-end", type=_positive, default=10.0, metavar="LR", help="range test: last lr (default 10)")
+    parser.add_argument("--lr-steps", type=_steps, default=100, metavar="N", help="range test: steps, 10..10000 (default 100)")
     try:
-        config = load_config(parser.parse_args(argv).config)
+        args = parser.parse_args(argv)
+        if args.lr_find and args.lr_end <= args.lr_start:
+            raise ConfigError(f"command line: --lr-end ({args.lr_end:g}) must be above --lr-start ({args.lr_start:g})")
+        config = load_config(args.config)
         # torch takes seconds to import: only now, so a bad config fails at once, and after the
         # SIGTERM handler, so a stop during start-up is honoured.
-        from .train import run_trial
+        if args.lr_find:
+            from .lr_find import run_lr_find
 
-        run_trial(config, emit, stop)
+            run_lr_find(config, emit, stop, args.lr_start, args.lr_end, args.lr_steps)
+        else:
+            from .train import run_trial
+
+            run_trial(config, emit, stop)
         return 0
     except StopTraining as s:
         log.info("%s", s)

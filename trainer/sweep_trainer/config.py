@@ -25,6 +25,7 @@ class TrialConfig:
     batch_size: int = 1024
     max_lr: float = 0.01
     weight_decay: float = 0.01
+    label_smoothing: float = 0.0
     dropout: float = 0.0
     widths: Tuple[int, ...] = (16, 32, 64, 128, 256, 512)
     flip_p: float = 0.5
@@ -35,6 +36,7 @@ class TrialConfig:
     patch_p: float = 0.0
     patch_size: float = 0.25
     train_subset: Optional[int] = None
+    evaluate: str = "validation"
     threads: int = 0
     device: str = "auto"
     log_every: int = 10
@@ -125,6 +127,7 @@ RULES: Dict[str, Rule] = {
     "batch_size": integer(2, 8192),
     "max_lr": number(0, lo_open=True),
     "weight_decay": number(0),
+    "label_smoothing": number(0, 1, hi_open=True),
     "dropout": number(0, 1, hi_open=True),
     "widths": Rule(
         "a list of 2..8 integers, each in 1..1024",
@@ -140,6 +143,8 @@ RULES: Dict[str, Rule] = {
     "patch_p": number(0, 1),
     "patch_size": number(0, 1, lo_open=True),
     "train_subset": optional(integer(2, 50_000)),
+    # "test" is promotion: train on all 60,000 training images, report accuracy on the test set.
+    "evaluate": Rule("one of validation, test", lambda v: v in ("validation", "test")),
     "threads": integer(0),
     "device": Rule(
         "one of auto, cpu, cuda, cuda:N",

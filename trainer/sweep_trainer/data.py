@@ -1,6 +1,7 @@
 """Fashion-MNIST: find or download the IDX files, check them, split off the validation images.
 
-Only the 60,000 training images are read; the 10,000 test images are never touched by a trial.
+A trial reads only the 60,000 training images. The 10,000 test images are read only when a config
+is promoted (`evaluate: "test"`), and only through `load_test`.
 """
 from __future__ import annotations
 
@@ -25,11 +26,17 @@ log = logging.getLogger(__name__)
 
 IMAGES = "train-images-idx3-ubyte"
 LABELS = "train-labels-idx1-ubyte"
+TEST_IMAGES = "t10k-images-idx3-ubyte"
+TEST_LABELS = "t10k-labels-idx1-ubyte"
+TRAIN_FILES = (IMAGES, LABELS)
+TEST_FILES = (TEST_IMAGES, TEST_LABELS)
 # SHA-256 of the uncompressed bytes: distributions recompress the .gz files (Debian does), so the
 # compressed bytes differ between copies of the same data.
 SHA256 = {
     IMAGES: "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
     LABELS: "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
+    TEST_IMAGES: "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+    TEST_LABELS: "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
 }
 BASE_URL = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"
 SYSTEM_DIR = Path("/usr/share/datasets/fashion-mnist")  # Debian's dataset-fashion-mnist
@@ -59,8 +66,8 @@ def _file_in(folder: Path, name: str) -> Optional[Path]:
     return None
 
 
-def _missing(folder: Path) -> List[str]:
-    return [f"{name}[.gz]" for name in SHA256 if _file_in(folder, name) is None]
+def _missing(folder: Path, names: Sequence[str]) -> List[str]:
+    return [f"{name}[.gz]" for name in names if _file_in(folder, name) is None]
 
 
 def default_search() -> List[Path]:
@@ -74,24 +81,25 @@ def locate(
     search: Optional[Sequence[Path]] = None,
     cache: Path = CACHE_DIR,
     base_url: str = BASE_URL,
+    names: Sequence[str] = TRAIN_FILES,
 ) -> Path:
-    """The folder to read the training files from (protocol: Data lookup).
+    """The folder to read the files `names` from (protocol: Data lookup).
 
     An explicit `data_dir` must hold them; otherwise the first folder of `search` (default:
     default_search()) that does, else `cache`, downloading into it what is missing.
     """
     if data_dir is not None:
         folder = Path(data_dir).expanduser()
-        missing = _missing(folder)
+        missing = _missing(folder, names)
         if missing:
             raise DataError(f"data_dir {folder} has no {' and no '.join(missing)}")
         return folder
     for folder in default_search() if search is None else search:
-        if not _missing(folder):
+        if not _missing(folder, names):
             return folder
-        log.info("no Fashion-MNIST training files in %s; looking further", folder)
+        log.info("no Fashion-MNIST %s in %s; looking further", " and ".join(names), folder)
     cache = cache.expanduser()
-    for name in SHA256:
+    for name in names:
         if _file_in(cache, name) is None:
             download(f"{base_url}{name}.gz", cache / f"{name}.gz", SHA256[name])
     return cache
@@ -148,11 +156,18 @@ def _read_idx(folder: Path, name: str) -> torch.Tensor:
     return torch.frombuffer(body, dtype=torch.uint8).reshape(shape)
 
 
+def _load_pair(folder: Path, images: str, labels: str) -> Split:
+    return Split(_read_idx(folder, images).unsqueeze(1), _read_idx(folder, labels).long())
+
+
 def load(folder: Path) -> Split:
     """All 60,000 training images and labels from `folder`, checked."""
-    images = _read_idx(folder, IMAGES)
-    labels = _read_idx(folder, LABELS)
-    return Split(images.unsqueeze(1), labels.long())
+    return _load_pair(folder, IMAGES, LABELS)
+
+
+def load_test(folder: Path) -> Split:
+    """The 10,000 test images and labels from `folder`, checked: for promotion only."""
+    return _load_pair(folder, TEST_IMAGES, TEST_LABELS)
 
 
 def split(data: Split, split_seed: int, train_subset: Optional[int]) -> Tuple[Split, Split]:
@@ -166,3 +181,12 @@ def split(data: Split, split_seed: int, train_subset: Optional[int]) -> Tuple[Sp
     if train_subset is not None:
         train = train[:train_subset]
     return Split(data.x[train], data.y[train]), Split(data.x[val], data.y[val])
+
+
+def all_training(data: Split, split_seed: int, train_subset: Optional[int]) -> Split:
+    """Every training image, none held out (promotion trains on all 60,000 and tests on the test
+    set), or the first `train_subset` of them in the order `split` draws."""
+    order = torch.randperm(len(data), generator=torch.Generator().manual_seed(derive_seed(split_seed, "split")))
+    if train_subset is not None:
+        order = order[:train_subset]
+    return Split(data.x[order], data.y[order])

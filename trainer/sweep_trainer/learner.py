@@ -3,7 +3,8 @@
 Hooks run in list order: before_fit, then per epoch before_epoch, before_batch / after_batch around
 every training step and every validation batch (`learn.training` tells which), after_epoch; and
 after_fit, which always runs (from `finally`) to release what before_fit took. A callback stops
-the fit by raising StopTraining (or fails it with a TrialError). Callbacks read the learner's state
+the fit by raising StopTraining (or fails it with a TrialError), or ends it early as done by
+raising CancelFit (the learning-rate finder's way out). Callbacks read the learner's state
 and leave it alone; the one exception is the schedule, which sets the optimizer's lr and momentum.
 """
 from __future__ import annotations
@@ -28,10 +29,14 @@ class EpochResult:
 
     epoch: int
     train_loss: float
-    val_loss: float
-    val_acc: float
+    val_loss: Optional[float]  # None when there is no validation split (promotion)
+    val_acc: Optional[float]
     seconds: float  # the whole epoch, validation included
     images_per_s: float  # training images over the training part of the epoch
+
+
+class CancelFit(Exception):
+    """Raised by a callback to end the fit as done (not stopped, not failed)."""
 
 
 class Callback:
@@ -63,14 +68,16 @@ class Learner:
         model: nn.Module,
         opt: torch.optim.Optimizer,
         train: Split,
-        valid: Split,
+        valid: Optional[Split],
         batch_size: int,
         augment: Augment,
         seed: int,
         callbacks: Sequence[Callback],
+        label_smoothing: float = 0.0,
     ) -> None:
         self.model, self.opt, self.train_data, self.valid_data = model, opt, train, valid
         self.batch_size, self.augment, self.seed, self.callbacks = batch_size, augment, seed, callbacks
+        self.label_smoothing = label_smoothing  # training loss only: validation reports plain cross-entropy
         self.device = train.x.device
         # Shuffling and augmentation draw from this generator, on the data's device so neither
         # needs a copy from the host.
@@ -93,6 +100,8 @@ class Learner:
                 cb.before_fit(self)
             for self.epoch in range(start_epoch, epochs):
                 self._one_epoch()
+        except CancelFit:
+            pass
         finally:
             for cb in self.callbacks:
                 cb.after_fit(self)
@@ -128,7 +137,7 @@ class Learner:
                 cb.before_batch(self)
             xb = self.augment(to_unit(self.train_data.x[idx]), self.gen)
             self.yb = self.train_data.y[idx]
-            self.loss = F.cross_entropy(self.model(xb), self.yb)
+            self.loss = F.cross_entropy(self.model(xb), self.yb, label_smoothing=self.label_smoothing)
             self.loss.backward()
             self.opt.step()
             self.opt.zero_grad(set_to_none=True)
@@ -140,7 +149,9 @@ class Learner:
         return loss_sum.item() / max(images, 1), images
 
     @torch.no_grad()
-    def _validate(self) -> tuple[float, float]:
+    def _validate(self) -> tuple[Optional[float], Optional[float]]:
+        if self.valid_data is None:
+            return None, None
         self.training = False
         self.model.eval()
         loss_sum = torch.zeros((), device=self.device)

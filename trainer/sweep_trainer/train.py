@@ -4,15 +4,16 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import List, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import torch
 
-from . import checkpoint, data
+from . import __version__, checkpoint, data, hardware
 from .augment import Augmentation
 from .callbacks import OneCycle, Progress, StopOnRequest
 from .config import TrialConfig, training_fields
 from .errors import ConfigError
+from .evaluate import test_accuracy
 from .learner import Callback, Learner
 from .model import build_model
 from .protocol import PROTOCOL_VERSION, Emit
@@ -72,7 +73,7 @@ def setup_device(cfg: TrialConfig) -> Tuple[torch.device, int]:
 
 
 def build_learner(
-    cfg: TrialConfig, train: data.Split, valid: data.Split, device: torch.device, callbacks: Sequence[Callback]
+    cfg: TrialConfig, train: data.Split, valid: Optional[data.Split], device: torch.device, callbacks: Sequence[Callback]
 ) -> Learner:
     """Model, optimizer and augmentation for `cfg`; data and model moved to `device` once, the data
     as one tensor per split that batches are indexed out of on the device."""
@@ -87,7 +88,15 @@ def build_learner(
         cfg.flip_p, cfg.crop_pad, cfg.erase_p, cfg.erase_size, cfg.erase_count, cfg.patch_p, cfg.patch_size
     )
     return Learner(
-        model, make_optimizer(model, cfg), train.to(device), valid.to(device), cfg.batch_size, augmentation, cfg.seed, callbacks
+        model,
+        make_optimizer(model, cfg),
+        train.to(device),
+        None if valid is None else valid.to(device),
+        cfg.batch_size,
+        augmentation,
+        cfg.seed,
+        callbacks,
+        cfg.label_smoothing,
     )
 
 
@@ -110,35 +119,66 @@ def standard_callbacks(cfg: TrialConfig, emit: Emit, stop: StopRequest) -> List[
     return callbacks
 
 
+def load_splits(cfg: TrialConfig) -> Tuple[data.Split, Optional[data.Split], Optional[data.Split]]:
+    """(train, valid, test). A trial trains on 50,000 images and validates on the 10,000 held out;
+    only promotion (`evaluate: "test"`) trains on all 60,000 and reads the test images."""
+    folder = data.locate(cfg.data_dir)
+    log.info("reading Fashion-MNIST training images from %s", folder)
+    if cfg.evaluate == "validation":
+        train, valid = data.split(data.load(folder), cfg.split_seed, cfg.train_subset)
+        return train, valid, None
+    test_folder = data.locate(cfg.data_dir, names=data.TEST_FILES)
+    log.info("promotion: reading the Fashion-MNIST test images from %s", test_folder)
+    return data.all_training(data.load(folder), cfg.split_seed, cfg.train_subset), None, data.load_test(test_folder)
+
+
+def emit_ready(
+    emit: Emit,
+    cfg: TrialConfig,
+    learn: Learner,
+    device: torch.device,
+    threads: int,
+    valid: Optional[data.Split],
+    test: Optional[data.Split],
+    start_epoch: int,
+) -> None:
+    emit(
+        "ready",
+        protocol=PROTOCOL_VERSION,
+        trainer=__version__,
+        torch=torch.__version__,
+        device=str(device),
+        hardware=hardware.describe(device, threads),
+        threads=threads,
+        evaluate=cfg.evaluate,
+        train_size=len(learn.train_data),
+        val_size=0 if valid is None else len(valid),
+        test_size=0 if test is None else len(test),
+        params=sum(p.numel() for p in learn.model.parameters()),
+        start_epoch=start_epoch,
+    )
+
+
 def run_trial(cfg: TrialConfig, emit: Emit, stop: StopRequest) -> None:
     device, threads = setup_device(cfg)
-    folder = data.locate(cfg.data_dir)
-    log.info("reading Fashion-MNIST from %s", folder)
-    train, valid = data.split(data.load(folder), cfg.split_seed, cfg.train_subset)
+    train, valid, test = load_splits(cfg)
     learn = build_learner(cfg, train, valid, device, standard_callbacks(cfg, emit, stop))
     start_epoch = 0
     if cfg.resume_from is not None:
         start_epoch = checkpoint.resume(learn, checkpoint.load(cfg.resume_from, device), training_fields(cfg))
 
-    emit(
-        "ready",
-        protocol=PROTOCOL_VERSION,
-        torch=torch.__version__,
-        device=str(device),
-        threads=threads,
-        train_size=len(train),
-        val_size=len(valid),
-        params=sum(p.numel() for p in learn.model.parameters()),
-        start_epoch=start_epoch,
-    )
+    emit_ready(emit, cfg, learn, device, threads, valid=valid, test=test, start_epoch=start_epoch)
     learn.fit(cfg.epochs, start_epoch)
     assert learn.last is not None
+    # Trials never see the test set (protocol: Validation honesty); promotion sees it once, here.
+    scores = None if test is None else test_accuracy(learn.model, test.to(device), cfg.batch_size)
     emit(
         "result",
         val_acc=learn.last.val_acc,
         val_loss=learn.last.val_loss,
-        test_acc=None,  # trials never see the test set (protocol: Validation honesty)
-        tta_acc=None,
+        test_acc=None if scores is None else scores.test_acc,
+        tta_acc=None if scores is None else scores.tta_acc,
+        test_loss=None if scores is None else scores.test_loss,
         epochs=cfg.epochs,
         seconds=learn.seconds,
     )

@@ -1,5 +1,4 @@
 import gzip
-import shutil
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -8,7 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from conftest import TINY, events, run_trainer
+from conftest import TINY, copy_train_files, events, run_trainer
 from sweep_trainer import data
 from sweep_trainer.errors import DataError
 
@@ -16,20 +15,6 @@ from sweep_trainer.errors import DataError
 @pytest.fixture(scope="module")
 def real_dir() -> Path:
     return data.locate(None)
-
-
-def copy_train_files(src: Path, dest: Path, corrupt_labels: bool = False) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in (data.IMAGES, data.LABELS):
-        found = src / f"{name}.gz" if (src / f"{name}.gz").exists() else src / name
-        shutil.copy(found, dest / found.name)
-    if corrupt_labels:
-        labels = next(dest.glob(f"{data.LABELS}*"))
-        raw = bytearray(gzip.decompress(labels.read_bytes()) if labels.suffix == ".gz" else labels.read_bytes())
-        raw[100] = (raw[100] + 1) % 10  # one label changed: still a valid IDX file
-        labels.unlink()
-        (dest / f"{data.LABELS}.gz").write_bytes(gzip.compress(bytes(raw)))
-    return dest
 
 
 class Quiet(SimpleHTTPRequestHandler):

@@ -1,0 +1,20 @@
+/**
+ * The git commit of the code this worker runs (trainer included), for leaderboard entries:
+ * `<sha>`, `<sha>-dirty` when tracked files differ from it, or null outside a git checkout.
+ */
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const REPO_ROOT = path.resolve(__dirname, '..');
+
+export async function codeVersion(root = REPO_ROOT): Promise<string | null> {
+  try {
+    const { stdout: sha } = await run('git', ['-C', root, 'rev-parse', 'HEAD'], { timeout: 10_000 });
+    const { stdout: changes } = await run('git', ['-C', root, 'status', '--porcelain', '--untracked-files=no'], { timeout: 10_000 });
+    return `${sha.trim()}${changes.trim() === '' ? '' : '-dirty'}`;
+  } catch {
+    return null; // no git, or not a checkout (an installed package)
+  }
+}
