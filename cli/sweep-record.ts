@@ -18,6 +18,7 @@ export interface SweepRecord {
 export async function loadSweepRecord(client: Client, config: ConnectionConfig, sweepId: string): Promise<SweepRecord | null> {
   const handle = client.workflow.getHandle(sweepId);
   try {
+    await handle.describe(); // WorkflowNotFoundError for an id Temporal does not hold (any more)
     // The latest run's first event holds its input (a resumed sweep's latest run has the same space).
     const history = await handle.fetchHistory();
     const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];

@@ -5,7 +5,7 @@ import { credsAuthenticator, type ConnectionOptions, type NatsConnection } from 
 import { connect } from '@nats-io/transport-node';
 import { readFileSync } from 'node:fs';
 import type { ConnectionConfig } from './config';
-import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { EVENTS_STREAM, EVENTS_SUBJECTS } from '../contracts/sweep-events';
 
 /** Events are kept long enough to replay any sweep a person still cares about. */
@@ -40,13 +40,35 @@ export async function connectNats(config: Pick<ConnectionConfig, 'natsUrl' | 'na
   }
 }
 
-/** Creates the events stream if missing; idempotent, so every process may call it at start. */
+/** How long a process starting beside a nats-server that is itself starting waits for JetStream. */
+const JETSTREAM_WAIT_MS = 15_000;
+
+const streamMissing = (error: unknown) => error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound;
+
+/**
+ * Creates the events stream if missing; idempotent, so every process may call it at start. Right
+ * after nats-server starts, JetStream can answer "unavailable" for a moment, and two processes may
+ * create the stream at once: both are retried until the stream is there.
+ */
 export async function ensureEventsStream(nc: NatsConnection): Promise<JetStreamClient> {
   const jsm = await jetstreamManager(nc);
-  try {
-    await jsm.streams.info(EVENTS_STREAM);
-  } catch {
-    await jsm.streams.add({ name: EVENTS_STREAM, subjects: [EVENTS_SUBJECTS], max_age: EVENTS_MAX_AGE_NS });
+  const deadline = Date.now() + JETSTREAM_WAIT_MS;
+  for (;;) {
+    try {
+      await jsm.streams.info(EVENTS_STREAM);
+      return jetstream(nc);
+    } catch (error) {
+      try {
+        if (streamMissing(error)) {
+          await jsm.streams.add({ name: EVENTS_STREAM, subjects: [EVENTS_SUBJECTS], max_age: EVENTS_MAX_AGE_NS });
+          return jetstream(nc);
+        }
+        if (Date.now() > deadline) throw error;
+      } catch (again) {
+        // Another process created it first, or JetStream is still starting: look again.
+        if (Date.now() > deadline) throw again;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  return jetstream(nc);
 }

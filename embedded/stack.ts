@@ -3,7 +3,7 @@
  * and one local worker, each a detached process with a pid file and a log under the state folder, all on loopback.
  * `up` starts what is missing and reuses what runs; `down` stops them in reverse order.
  */
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ConnectionConfig } from '../connections/config';
 import { ensureEmbeddedNatsCredentials } from '../connections/security';
@@ -195,9 +195,13 @@ export async function stackUp(config: ConnectionConfig, options: UpOptions): Pro
     const pid = await spawnDetached(command, args, log, process.env);
     await writePidFile(pidFile(config, c.name), pid);
     if (!(await c.ready(pid))) {
+      const died = !isAlive(pid);
       await stopGroup(pid, STOP_GRACE_MS);
       await removePidFile(pidFile(config, c.name));
-      throw new StackError(`${c.name} did not become ready within ${START_TIMEOUT_MS / 1000} s; see ${log}`);
+      // The log's last lines usually say why (a port taken, a bad config), so they come along.
+      const tail = await readFile(log, 'utf8').then((text) => text.trimEnd().split('\n').slice(-5).join('\n'), () => '');
+      const what = died ? `${c.name} exited while starting` : `${c.name} did not become ready within ${START_TIMEOUT_MS / 1000} s`;
+      throw new StackError(`${what}; see ${log}${tail ? `, which ends:\n${tail}` : ''}`);
     }
     options.report(`${c.name}: started (pid ${pid}) at ${c.endpoint}`);
   }

@@ -11,8 +11,11 @@ import type { SweepEvent } from '../contracts/sweep-events';
 import { useTestStack, processesOf, startDetached, writeTinySpace, type TestStack } from './support/cli';
 import { allSweepEvents, firstEvent } from './support/events';
 
-/** 3 epochs a trial: long enough to pause or stop one after its first checkpoint. */
-const space = (stack: TestStack, name: string, trials: number) => writeTinySpace(stack.stateDir, name, { trials, epochs: 3, seed: 11 });
+/**
+ * Long enough to pause or stop a trial after its first checkpoint: the pause comes after a second
+ * `sweep start` (seconds of CLI start-up), so that sweep's trials get more epochs.
+ */
+const space = (stack: TestStack, name: string, trials: number, epochs = 3) => writeTinySpace(stack.stateDir, name, { trials, epochs, seed: 11 });
 
 /** Starts a sweep and returns once some trial has stored its first epoch's checkpoint and trains on. */
 async function startPastFirstCheckpoint(stack: TestStack, file: string, budget: number): Promise<{ sweepId: string; trial: number }> {
@@ -31,7 +34,7 @@ describe('pause, resume and reattach', () => {
 
   it('reattaches to a running sweep of the same space, pauses it, and resumes its trials from their checkpoints', async () => {
     const budget = 3;
-    const file = space(stack, 'pausing', budget);
+    const file = space(stack, 'pausing', budget, 8);
     const { sweepId, trial } = await startPastFirstCheckpoint(stack, file, budget);
 
     // The same space again: no second sweep, the running one is followed.

@@ -61,12 +61,14 @@ describe('Prometheus, dashboards and alerts on a real sweep', () => {
   });
 
   it('prunes a diverging trial when Prometheus fires the divergence alert', async () => {
-    // Grid: every max_lr once. The health rule is off, so only the alert can stop the diverging one.
+    // Grid: every max_lr once. The health rule is off, so only the alert can stop the diverging one;
+    // ASHA's first rung is after epoch 2, which leaves the alert (scraped and evaluated every
+    // second) two epochs to fire before ASHA could compare the diverging trial with its peer.
     const { summary } = await startSweep('alerts', {
       trials: 3,
       parallel: 2,
       searcher: 'grid',
-      pruner: { type: 'asha', min_peers: 1 },
+      pruner: { type: 'asha', min_epochs: 2, min_peers: 1 },
       health: { divergence: false },
       fixed: FIXED,
       params: { max_lr: { type: 'categorical', values: [10, 0.01, 0.02] } },
