@@ -17,6 +17,8 @@ export const readyEvent = z.object({
   /** The GPU's name, or the CPU's model and threads. */
   hardware: z.string().optional(),
   threads: z.number().int(),
+  /** `bf16` when the forward passes run under bf16 autocast (config `precision`), else `fp32`. */
+  precision: z.enum(['fp32', 'bf16']).optional(),
   /** `test` for a promotion run, which trains on all training images and reads the test set. */
   evaluate: z.enum(['validation', 'test']).optional(),
   train_size: z.number().int(),

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 
-export type FieldKind = 'int' | 'float' | 'int-list' | 'string';
+export type FieldKind = 'int' | 'float' | 'int-list' | 'string' | 'boolean';
 
 export interface TrialField {
   kind: FieldKind;
@@ -59,6 +59,8 @@ export const TRIAL_FIELDS = {
   patch_p: float(0, 1),
   patch_size: float(0, 1, { minExclusive: true }),
   train_subset: int(2, 50_000),
+  precision: { kind: 'string', schema: z.enum(['auto', 'fp32', 'bf16']), allowed: 'auto, fp32 or bf16', owner: 'space' },
+  compile: { kind: 'boolean', schema: z.boolean(), allowed: 'true or false', owner: 'space' },
   log_every: int(1, 100_000),
   stats_every: int(1, 100_000),
   threads: { ...int(0, 1024), owner: 'worker' },

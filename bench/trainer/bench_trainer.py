@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Images/s of the trainer's loop (callbacks, stats hooks, events) against a plain PyTorch loop.
 
-Both loops train the same model with the same optimizer, schedule, batch size, data and
-augmentation, built by the trainer's own modules; they differ only in the trainer's machinery.
-Repetitions alternate between the two (and which goes first), so drift in a shared machine's
-speed hits both alike; the medians and their ratio are printed.
+Both loops train the same model with the same optimizer, schedule, batch size, data, augmentation,
+precision and memory format, built by the trainer's own modules; they differ only in the trainer's
+machinery. The trainer runs twice, with activation stats on (every --stats-every steps) and off.
+Repetitions rotate the order of the three, so drift in a shared machine's speed hits all alike;
+the medians and their ratios to the plain loop are printed, with peak memory (per loop on CUDA;
+the process's peak RSS on a CPU, where one loop's peak cannot be told from another's).
 
     /usr/bin/python3 bench/trainer/bench_trainer.py [--reps 5] [--steps 50] [--case small]
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import sys
 import time
@@ -24,7 +27,7 @@ import torch.nn.functional as F
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "trainer"))
 
 from sweep_trainer import data  # noqa: E402
-from sweep_trainer.config import TrialConfig, parse_config  # noqa: E402
+from sweep_trainer.config import TrialConfig, parse_config, training_fields  # noqa: E402
 from sweep_trainer.learner import Learner, to_unit  # noqa: E402
 from sweep_trainer.protocol import JsonLines  # noqa: E402
 from sweep_trainer.schedule import one_cycle  # noqa: E402
@@ -67,7 +70,8 @@ def plain(learn: Learner, max_lr: float) -> float:
         lr, mom = one_cycle(step, n, max_lr)
         for group in opt.param_groups:
             group["lr"], group["betas"] = lr, (mom, group["betas"][1])
-        loss = F.cross_entropy(model(learn.augment(to_unit(train.x[idx]), learn.gen)), train.y[idx])
+        with learn.autocast():
+            loss = F.cross_entropy(learn.forward(learn.augment(to_unit(train.x[idx]), learn.gen)), train.y[idx])
         loss.backward()
         opt.step()
         opt.zero_grad(set_to_none=True)
@@ -79,24 +83,39 @@ def bench_case(cfg: TrialConfig, full: data.Split, steps: int, reps: int, device
     # Exactly `steps` batches per epoch, the training images repeated if the run needs more.
     train = data.Split(*(t[torch.arange(steps * cfg.batch_size) % len(full)] for t in (full.x, full.y)))
     valid = data.Split(full.x[:2], full.y[:2])  # validation isn't timed; keep it negligible
-    speed = EpochSpeed()
-    ours_learn = build_learner(cfg, train, valid, device, standard_callbacks(cfg, speed, StopRequest()))
-    plain_learn = build_learner(cfg, train, valid, device, [])
+    speed, quiet = EpochSpeed(), EpochSpeed()
+    no_stats = parse_config({**training_fields(cfg), "stats_every": steps * 1000, "device": cfg.device, "threads": cfg.threads})
+    learners = {
+        "ours": build_learner(cfg, train, valid, device, standard_callbacks(cfg, speed, StopRequest())),
+        "ours-nostats": build_learner(no_stats, train, valid, device, standard_callbacks(no_stats, quiet, StopRequest())),
+        "plain": build_learner(cfg, train, valid, device, []),
+    }
     runs: Dict[str, Callable[[], float]] = {
-        "ours": lambda: ours(ours_learn, speed),
-        "plain": lambda: plain(plain_learn, cfg.max_lr),
+        "ours": lambda: ours(learners["ours"], speed),
+        "ours-nostats": lambda: ours(learners["ours-nostats"], quiet),
+        "plain": lambda: plain(learners["plain"], cfg.max_lr),
     }
     results: Dict[str, List[float]] = {name: [] for name in runs}
+    peak: Dict[str, int] = {name: 0 for name in runs}
     for name, run in runs.items():  # warm-up: allocator, oneDNN/cuDNN kernel choice
         run()
+    names = list(runs)
     for rep in range(reps):
-        for name in (["ours", "plain"] if rep % 2 == 0 else ["plain", "ours"]):
+        for name in names[rep % 3 :] + names[: rep % 3]:
+            if device.type == "cuda":
+                torch.cuda.reset_peak_memory_stats(device)
             results[name].append(runs[name]())
+            if device.type == "cuda":
+                peak[name] = max(peak[name], torch.cuda.max_memory_allocated(device))
     med = {name: statistics.median(values) for name, values in results.items()}
-    print(f"widths={list(cfg.widths)} batch={cfg.batch_size} steps/rep={steps} reps={reps} stats_every={cfg.stats_every}")
+    precision = "fp32" if learners["ours"].autocast_dtype is None else "bf16"
+    print(f"widths={list(cfg.widths)} batch={cfg.batch_size} steps/rep={steps} reps={reps} stats_every={cfg.stats_every} precision={precision}")
     for name, values in results.items():
-        print(f"  {name:5s} median {med[name]:9.1f} images/s   reps: {' '.join(f'{v:.1f}' for v in values)}")
-    print(f"  ratio ours/plain {med['ours'] / med['plain']:.3f}", flush=True)
+        memory = f"   peak {peak[name] / 2**20:.0f} MiB" if device.type == "cuda" else ""
+        print(f"  {name:12s} median {med[name]:9.1f} images/s{memory}   reps: {' '.join(f'{v:.1f}' for v in values)}")
+    print(f"  ratio ours/plain {med['ours'] / med['plain']:.3f} (stats on), {med['ours-nostats'] / med['plain']:.3f} (stats off)")
+    if device.type != "cuda":
+        print(f"  peak RSS of the process so far {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB", flush=True)
 
 
 def main(argv: Optional[List[str]] = None) -> None:

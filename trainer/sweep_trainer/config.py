@@ -37,6 +37,8 @@ class TrialConfig:
     patch_size: float = 0.25
     train_subset: Optional[int] = None
     evaluate: str = "validation"
+    precision: str = "auto"
+    compile: bool = False
     threads: int = 0
     device: str = "auto"
     log_every: int = 10
@@ -46,10 +48,11 @@ class TrialConfig:
     data_dir: Optional[str] = None
 
 
-# Fields that change where a trial runs and what it reports, not what it computes: a resumed trial
-# may differ from its checkpoint in these, and in no other field.
+# Fields that change where and how fast a trial runs and what it reports, not what it computes: a
+# resumed trial may differ from its checkpoint in these, and in no other field. (`compile` fuses
+# kernels: the same arithmetic up to rounding.)
 RUN_FIELDS = frozenset(
-    {"threads", "device", "log_every", "stats_every", "checkpoint_dir", "resume_from", "data_dir"}
+    {"threads", "device", "compile", "log_every", "stats_every", "checkpoint_dir", "resume_from", "data_dir"}
 )
 
 
@@ -145,6 +148,9 @@ RULES: Dict[str, Rule] = {
     "train_subset": optional(integer(2, 50_000)),
     # "test" is promotion: train on all 60,000 training images, report accuracy on the test set.
     "evaluate": Rule("one of validation, test", lambda v: v in ("validation", "test")),
+    # auto: bf16 autocast on a CUDA device that has it, fp32 elsewhere.
+    "precision": Rule("one of auto, fp32, bf16", lambda v: v in ("auto", "fp32", "bf16")),
+    "compile": Rule("true or false", lambda v: isinstance(v, bool)),
     "threads": integer(0),
     "device": Rule(
         "one of auto, cpu, cuda, cuda:N",

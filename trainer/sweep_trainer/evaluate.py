@@ -6,10 +6,11 @@ under a horizontal flip, which is also why training flips them).
 """
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
+from typing import Callable, ContextManager
 
 import torch
-from torch import nn
 
 from .data import Split
 from .learner import to_unit
@@ -23,17 +24,23 @@ class TestAccuracy:
 
 
 @torch.no_grad()
-def test_accuracy(model: nn.Module, test: Split, batch_size: int) -> TestAccuracy:
-    model.eval()
+def test_accuracy(
+    model: Callable[[torch.Tensor], torch.Tensor],
+    test: Split,
+    batch_size: int,
+    autocast: Callable[[], ContextManager[object]] = contextlib.nullcontext,
+) -> TestAccuracy:
+    """`model`: the trained model's forward, in eval mode; `autocast`: the training's precision."""
     device = test.x.device
     correct = torch.zeros((), dtype=torch.long, device=device)
     correct_tta = torch.zeros((), dtype=torch.long, device=device)
     loss_sum = torch.zeros((), device=device)
     for i in range(0, len(test), batch_size):
         x, y = to_unit(test.x[i : i + batch_size]), test.y[i : i + batch_size]
-        logits = model(x)
+        with autocast():
+            logits = model(x).float()
+            flipped = model(x.flip(-1)).float().softmax(dim=1)
         probs = logits.softmax(dim=1)
-        flipped = model(x.flip(-1)).softmax(dim=1)
         loss_sum += torch.nn.functional.cross_entropy(logits, y, reduction="sum")
         correct += (probs.argmax(dim=1) == y).sum()
         correct_tta += ((probs + flipped).argmax(dim=1) == y).sum()

@@ -9,9 +9,10 @@ and leave it alone; the one exception is the schedule, which sets the optimizer'
 """
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass
-from typing import Callable, Optional, Sequence
+from typing import Callable, ContextManager, Optional, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -74,10 +75,16 @@ class Learner:
         seed: int,
         callbacks: Sequence[Callback],
         label_smoothing: float = 0.0,
+        autocast: Optional[torch.dtype] = None,
+        forward: Optional[Callable[[torch.Tensor], torch.Tensor]] = None,
     ) -> None:
         self.model, self.opt, self.train_data, self.valid_data = model, opt, train, valid
         self.batch_size, self.augment, self.seed, self.callbacks = batch_size, augment, seed, callbacks
         self.label_smoothing = label_smoothing  # training loss only: validation reports plain cross-entropy
+        # Mixed precision: forward passes and losses under autocast to this dtype (None: fp32).
+        self.autocast_dtype = autocast
+        # The compiled model when torch.compile is on; `model` stays the module whose state is saved.
+        self.forward = forward or model
         self.device = train.x.device
         # Shuffling and augmentation draw from this generator, on the data's device so neither
         # needs a copy from the host.
@@ -91,6 +98,11 @@ class Learner:
         self.loss: torch.Tensor = torch.empty(0)
         self.last: Optional[EpochResult] = None
         self.seconds = 0.0  # training time of all epochs so far, those before a resume included
+
+    def autocast(self) -> ContextManager[object]:
+        if self.autocast_dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast(device_type=self.device.type, dtype=self.autocast_dtype)
 
     def fit(self, epochs: int, start_epoch: int = 0) -> None:
         self.total_steps = epochs * self.steps_per_epoch
@@ -137,7 +149,8 @@ class Learner:
                 cb.before_batch(self)
             xb = self.augment(to_unit(self.train_data.x[idx]), self.gen)
             self.yb = self.train_data.y[idx]
-            self.loss = F.cross_entropy(self.model(xb), self.yb, label_smoothing=self.label_smoothing)
+            with self.autocast():
+                self.loss = F.cross_entropy(self.forward(xb), self.yb, label_smoothing=self.label_smoothing)
             self.loss.backward()
             self.opt.step()
             self.opt.zero_grad(set_to_none=True)
@@ -161,7 +174,8 @@ class Learner:
             for cb in self.callbacks:
                 cb.before_batch(self)
             self.yb = self.valid_data.y[i : i + bs]
-            out = self.model(to_unit(self.valid_data.x[i : i + bs]))
+            with self.autocast():
+                out = self.forward(to_unit(self.valid_data.x[i : i + bs])).float()
             loss_sum += F.cross_entropy(out, self.yb, reduction="sum")
             correct += (out.argmax(dim=1) == self.yb).sum()
             for cb in self.callbacks:
