@@ -154,8 +154,9 @@ function buildProgram(): Command {
     .command('worker')
     .description('run a worker node until interrupted')
     .addOption(new Option('--queue <kind>', 'trial queue to serve (default: gpu if torch sees CUDA, else cpu)').choices(QUEUE_KINDS))
-    .option('--slots <n>', 'trials at once (default: one per GPU, or one per CPU core)', positiveInt)
-    .action((opts: { queue?: 'cpu' | 'gpu'; slots?: number }) => workerCommand({ ...globals(), ...opts }));
+    .option('--slots <n>', 'trials at once (default: --slots-per-gpu per GPU, or one per CPU core)', positiveInt)
+    .option('--slots-per-gpu <n>', 'trials sharing each GPU, each pinned to its GPU by CUDA_VISIBLE_DEVICES (default 1)', intIn(1, 64))
+    .action((opts: { queue?: 'cpu' | 'gpu'; slots?: number; slotsPerGpu?: number }) => workerCommand({ ...globals(), ...opts }));
   program
     .command('workers')
     .description('the live worker nodes: queue, slots, busy slots, last seen, quarantine')

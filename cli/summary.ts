@@ -48,6 +48,9 @@ export function textSummary(status: SweepStatus): string {
   if (status.best) {
     lines.push(`best: trial ${status.best.trial}, val_acc ${fmt(status.best.metrics?.val_acc, 4)}`);
     lines.push(`best config: ${JSON.stringify(status.best.params)}`);
+    if (status.state === 'completed') {
+      lines.push('', `next: \`npx sweep promote ${status.sweepId}\` scores it on the test set over 3 seeds for the leaderboard; \`npx sweep report ${status.sweepId}\` writes an HTML report`);
+    }
   } else {
     lines.push('best: none (no trial completed)');
   }

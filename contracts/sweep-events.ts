@@ -101,6 +101,9 @@ export const workerAnnouncementSchema = z.object({
   queue: z.string(),
   slots: z.number().int().min(0),
   busy: z.number().int().min(0),
+  /** GPUs the node's slots are pinned to (0 on a CPU node), and torch threads per slot. */
+  gpus: z.number().int().min(0).optional(),
+  threads: z.number().int().min(1).optional(),
   /** Why the worker took itself out of its trial queue (workers/quarantine.ts); absent or null: it serves. */
   quarantined: z.string().nullable().optional(),
   ts: z.number(),

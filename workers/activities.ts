@@ -23,7 +23,8 @@ import { plannedEpochs, type TrainerConfig, type TrialParams } from '../contract
 import { suggestTrialParams, type Observation } from '../searcher';
 import { createTrialEventSink } from './event-publisher';
 import { createHealthMonitor } from './health-monitor';
-import type { SlotCounter } from './slot-counter';
+import type { AttemptOutcome } from './quarantine';
+import type { SlotPool } from './slots';
 import { watchTrialControl } from './trial-control';
 import { classifyTrainerExit, type StopCause } from './trainer-outcome';
 import { trialCheckpoints } from './trial-checkpoints';
@@ -37,14 +38,12 @@ export interface ActivityDeps {
   node: string;
   /** The trainer writes checkpoints under <stateDir>/checkpoints/<sweep>/<trial>. */
   stateDir: string;
-  threads: number;
-  device: string;
   /** Sends an epoch's validation accuracy to the sweep; the reply says whether to prune. */
   reportEpoch(sweepId: string, report: EpochReport): Promise<PruneDecision>;
   /** How each attempt ended, for the node's quarantine (workers/quarantine.ts). */
-  attemptEnded(outcome: { ok: true } | { ok: false; type: string; reason: string }): void;
-  /** Counts this node's busy slots, for the worker announcements. */
-  busySlots: SlotCounter;
+  attemptEnded(outcome: AttemptOutcome): void;
+  /** This node's trial slots: each trial's device, threads and GPU, and the busy count. */
+  slots: SlotPool;
   /** Where finished sweeps are kept after Temporal's retention. */
   results: ResultsStore;
   /** Where every trial's latest checkpoint is kept for any worker to resume from. */
@@ -96,16 +95,18 @@ export function createActivities(deps: ActivityDeps) {
     const plannedEpochsOfTrial = plannedEpochs(input.params);
     const startedAt = Date.now();
 
+    // A free slot of this node: its device (a GPU of its own on a GPU node) and CPU threads.
+    const slot = deps.slots.acquire();
     const config: TrainerConfig = {
       ...input.params,
-      threads: deps.threads,
-      device: deps.device,
+      threads: slot.threads,
+      device: slot.device,
       evaluate: input.evaluate ?? 'validation',
       checkpoint_dir: checkpointDir,
       resume_from: resumeFrom,
     };
     sink.publish({ event: 'trial_started', params: input.params, budget: input.budget, queue: input.queue, resume_from: resumeFrom });
-    log.info({ resumeFrom: resume?.ref ?? null }, 'trial starting');
+    log.info({ resumeFrom: resume?.ref ?? null, slot: slot.id, gpu: slot.gpu }, 'trial starting');
 
     let stop: StopCause = null;
     let lastEvent: TrainerEvent | undefined;
@@ -138,9 +139,8 @@ export function createActivities(deps: ActivityDeps) {
       onBadLine(reason) {
         log.warn({ reason }, 'trainer wrote a line outside the protocol');
       },
-    });
-    const control = watchTrialControl(deps.nc, input.sweepId, input.trial, log, prune);
-    deps.busySlots.acquire();
+    }, { ...process.env, ...slot.env });
+    let control: { unsubscribe(): void } | undefined;
     const beat = setInterval(() => ctx.heartbeat(progress), HEARTBEAT_EVERY_MS);
     ctx.heartbeat(progress);
 
@@ -151,13 +151,14 @@ export function createActivities(deps: ActivityDeps) {
     ctx.cancellationSignal.addEventListener('abort', onCancel);
     let exit;
     try {
+      control = watchTrialControl(deps.nc, input.sweepId, input.trial, log, prune);
       exit = await trainer.exited;
     } finally {
-      control.unsubscribe();
+      control?.unsubscribe();
       ctx.cancellationSignal.removeEventListener('abort', onCancel);
       // Whatever happened, the trainer's group is gone before the activity reports.
       await trainer.stop();
-      deps.busySlots.release();
+      deps.slots.release(slot);
     }
 
     // Heartbeats go on until the activity returns: a wait for NATS to take the last events (a
@@ -167,7 +168,7 @@ export function createActivities(deps: ActivityDeps) {
         sink.publish({ event: 'trial_ended', planned_epochs: plannedEpochsOfTrial, ...data });
       const outcome = classifyTrainerExit(exit, lastEvent, stop);
       if (outcome.kind === 'completed' || outcome.kind === 'pruned') deps.attemptEnded({ ok: true });
-      if (outcome.kind === 'failed') deps.attemptEnded({ ok: false, type: outcome.type, reason: outcome.message });
+      if (outcome.kind === 'failed') deps.attemptEnded({ ok: false, type: outcome.type, reason: outcome.message, trial: `${input.sweepId}/${input.trial}` });
       switch (outcome.kind) {
         case 'completed': {
           const { val_acc, val_loss, epochs, seconds, test_acc, tta_acc } = outcome.result;

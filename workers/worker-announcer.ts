@@ -9,7 +9,7 @@ import { ENVELOPE_VERSION, WORKER_ANNOUNCE_EVERY_MS, workerSubject, type WorkerA
 import type { WorkerRegistry } from '../connections/worker-registry';
 import type { Logger } from 'pino';
 import type { Quarantine } from './quarantine';
-import type { SlotCounter } from './slot-counter';
+import type { SlotPool } from './slots';
 
 export interface Announcer {
   /** Announces now (after a change worth telling at once, such as a quarantine). */
@@ -21,8 +21,8 @@ export function announceWorker(
   nc: NatsConnection,
   registry: WorkerRegistry,
   logger: Logger,
-  who: { node: string; queue: string; slots: number },
-  state: { busy: SlotCounter; quarantine: Quarantine },
+  who: { node: string; queue: string; slots: number; gpus: number; threads: number },
+  state: { slots: SlotPool; quarantine: Quarantine },
 ): Announcer {
   let warned = false;
   const announce = () => {
@@ -30,7 +30,7 @@ export function announceWorker(
       v: ENVELOPE_VERSION,
       ...who,
       host: os.hostname(),
-      busy: state.busy.busy,
+      busy: state.slots.busy,
       quarantined: state.quarantine.reason,
       ts: Date.now(),
     };

@@ -17,7 +17,7 @@ import { temporalConnectOptions } from '../connections/temporal';
 import { reportEpochUpdate } from '../workflows/definitions';
 import { createActivities } from './activities';
 import { createQuarantine } from './quarantine';
-import { createSlotCounter } from './slot-counter';
+import { createSlotPool, visibleGpus, type SlotPlan } from './slots';
 import { announceWorker } from './worker-announcer';
 import { codeVersion } from './code-version';
 import { findTorchPython } from './find-python';
@@ -26,26 +26,35 @@ import { CONTROL_TASK_QUEUE, trialTaskQueue } from './task-queues';
 export interface WorkerOptions {
   /** Detected when absent: gpu when torch sees a CUDA device, else cpu. */
   queue?: QueueKind;
-  /** Trials at once; default one per GPU, or one per core on a CPU node. */
+  /** Trials at once; default slotsPerGpu per GPU, or one per core on a CPU node. */
   slots?: number;
+  /** Trials sharing each GPU (default 1): small models leave a big GPU mostly idle. */
+  slotsPerGpu?: number;
 }
 
-export interface WorkerPlan {
+export interface WorkerPlan extends SlotPlan {
   python: string;
   torch: string;
   queue: QueueKind;
-  slots: number;
-  threads: number;
-  device: string;
 }
 
-export async function planWorker(options: WorkerOptions): Promise<WorkerPlan> {
-  const python = await findTorchPython();
+export class WorkerPlanError extends Error {
+  override name = 'WorkerPlanError';
+}
+
+export async function planWorker(options: WorkerOptions, env: NodeJS.ProcessEnv = process.env): Promise<WorkerPlan> {
+  const python = await findTorchPython(env);
   const queue = options.queue ?? (python.cuda_devices > 0 ? 'gpu' : 'cpu');
-  const slots = options.slots ?? Math.max(1, queue === 'gpu' ? python.cuda_devices : python.cpus);
+  if (queue === 'gpu' && python.cuda_devices === 0) {
+    // A gpu worker without a GPU would fail every trial it takes as a bad config.
+    throw new WorkerPlanError(`--queue gpu, but torch ${python.torch} (${python.python}) sees no CUDA device here; serve the cpu queue, or fix the CUDA install`);
+  }
+  if (queue === 'cpu' && options.slotsPerGpu !== undefined) throw new WorkerPlanError('--slots-per-gpu applies to a gpu worker only');
+  const gpus = queue === 'gpu' ? visibleGpus(python.cuda_devices, env) : [];
+  const slots = options.slots ?? Math.max(1, queue === 'gpu' ? gpus.length * (options.slotsPerGpu ?? 1) : python.cpus);
   // Each slot gets its share of the cores, so parallel trials do not oversubscribe the CPU.
   const threads = Math.max(1, Math.floor(python.cpus / slots));
-  return { python: python.python, torch: python.torch, queue, slots, threads, device: queue === 'gpu' ? 'cuda' : 'cpu' };
+  return { python: python.python, torch: python.torch, queue, slots, threads, gpus };
 }
 
 /** Temporal's own log lines go through our logger; below WARN they are mostly bundling noise. */
@@ -69,7 +78,7 @@ export async function runWorker(config: ConnectionConfig, plan: WorkerPlan, logg
     try {
       // Epoch reports go to the sweep as workflow updates, over the worker's own connection.
       const client = new Client({ connection, namespace: config.namespace });
-      const busySlots = createSlotCounter();
+      const slots = createSlotPool(plan);
       const [results, checkpoints, registry, leaderboard, commit] = await Promise.all([
         openResultsStore(nc),
         openCheckpointStore(nc),
@@ -87,7 +96,7 @@ export async function runWorker(config: ConnectionConfig, plan: WorkerPlan, logg
         logger,
         node,
         stateDir: config.stateDir,
-        busySlots,
+        slots,
         results,
         checkpoints,
         leaderboard,
@@ -116,7 +125,7 @@ export async function runWorker(config: ConnectionConfig, plan: WorkerPlan, logg
         maxHeartbeatThrottleInterval: '3 seconds',
       });
       logger.info({ node, ...plan }, 'worker ready');
-      const announcer = announceWorker(nc, registry, logger, { node, queue: trialTaskQueue(plan.queue), slots: plan.slots }, { busy: busySlots, quarantine });
+      const announcer = announceWorker(nc, registry, logger, { node, queue: trialTaskQueue(plan.queue), slots: plan.slots, gpus: plan.gpus.length, threads: plan.threads }, { slots, quarantine });
       leaveTrialQueue = () => {
         announcer.now();
         // Stops polling the trial queue; the control worker (sweeps, suggestions) goes on.

@@ -1,5 +1,6 @@
 /**
- * `sweep workers`: the live worker nodes from the worker registry: queue, slots, busy slots, when
+ * `sweep workers`: the live worker nodes from the worker registry: queue, GPUs or threads per
+ * slot, slots, busy slots, when
  * each last announced itself, and whether it is quarantined. A node silent for 30 s is gone.
  */
 import { connectNats } from '../../connections/nats';
@@ -21,10 +22,11 @@ export async function workersCommand(options: GlobalOptions & { json?: boolean }
       process.stdout.write('no worker has announced itself in the last 30 s (start one with `npx sweep worker`)\n');
       return;
     }
-    const rows = [['node', 'host', 'queue', 'slots', 'busy', 'last seen', 'state']];
+    const rows = [['node', 'host', 'queue', 'hardware', 'slots', 'busy', 'last seen', 'state']];
     for (const w of workers) {
       const ago = Math.max(0, Math.round((Date.now() - w.ts) / 1000));
-      rows.push([w.node, w.host, w.queue, String(w.slots), String(w.busy), `${ago} s ago`, w.quarantined ? `quarantined: ${w.quarantined}` : 'serving']);
+      const hardware = w.gpus ? `${w.gpus} GPU${w.gpus === 1 ? '' : 's'}` : w.threads ? `${w.threads} thread${w.threads === 1 ? '' : 's'}/slot` : '-';
+      rows.push([w.node, w.host, w.queue, hardware, String(w.slots), String(w.busy), `${ago} s ago`, w.quarantined ? `quarantined: ${w.quarantined}` : 'serving']);
     }
     process.stdout.write(`${formatTable(rows)}\n`);
   } finally {
