@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Objm, type ObjectStore } from '@nats-io/obj';
+import { jetStreamReplicas } from './config';
 
 export const CHECKPOINTS_BUCKET = 'SWEEP_CHECKPOINTS';
 /** Checkpoints of trials nobody resumes (a stopped sweep left alone) go after a week. */
@@ -37,7 +38,7 @@ export interface CheckpointStore {
 export const checkpointName = (sweepId: string, trial: number) => `${sweepId}/${trial}`;
 
 export async function openCheckpointStore(nc: NatsConnection): Promise<CheckpointStore> {
-  const store: ObjectStore = await new Objm(nc).create(CHECKPOINTS_BUCKET, { ttl: CHECKPOINT_TTL_NS });
+  const store: ObjectStore = await new Objm(nc).create(CHECKPOINTS_BUCKET, { ttl: CHECKPOINT_TTL_NS, replicas: jetStreamReplicas() });
   return {
     async save(sweepId, trial, epoch, file) {
       const name = checkpointName(sweepId, trial);

@@ -48,8 +48,24 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return value;
 }
 
+/**
+ * Copies JetStream keeps of each stream, bucket and object store sweep creates: 1 (the embedded
+ * single server), 3 on a 3-node cluster so a node's loss loses nothing. Read where they are
+ * created (connections/), checked here so that a bad value stops a command before it starts.
+ */
+export function jetStreamReplicas(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.SWEEP_NATS_REPLICAS;
+  if (raw === undefined || raw === '') return 1;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 5) {
+    throw new ConfigError(`SWEEP_NATS_REPLICAS=${JSON.stringify(raw)}: JetStream keeps 1 to 5 replicas; use an integer in [1, 5] (3 on a 3-node cluster)`);
+  }
+  return value;
+}
+
 /** Reads the environment (and the --state-dir flag, passed as stateDir) once, at the edge. */
 export function resolveConnectionConfig(env: NodeJS.ProcessEnv = process.env, stateDir?: string): ConnectionConfig {
+  jetStreamReplicas(env);
   const dir = path.resolve(stateDir ?? env.SWEEP_STATE_DIR ?? DEFAULT_STATE_DIR);
   const namespace = env.TEMPORAL_NAMESPACE || DEFAULT_NAMESPACE;
   const metricsPort = port(env, 'SWEEP_METRICS_PORT', DEFAULT_METRICS_PORT);

@@ -6,6 +6,7 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { z } from 'zod';
+import { jetStreamReplicas } from './config';
 
 export class StoredRecordError extends Error {
   override name = 'StoredRecordError';
@@ -34,7 +35,7 @@ export interface RecordBucketOptions<T> {
 
 export async function openRecordBucket<T>(nc: NatsConnection, options: RecordBucketOptions<T>): Promise<RecordBucket<T>> {
   // `create` opens the bucket when it exists.
-  const kv: KV = await new Kvm(nc).create(options.bucket, { history: options.history ?? 1 });
+  const kv: KV = await new Kvm(nc).create(options.bucket, { history: options.history ?? 1, replicas: jetStreamReplicas() });
   const key = (id: string) => `${options.prefix}.${id}`;
   const decode = (id: string, text: string): T => {
     let value: unknown;

@@ -4,7 +4,7 @@
 import { credsAuthenticator, type ConnectionOptions, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { readFileSync } from 'node:fs';
-import type { ConnectionConfig } from './config';
+import { jetStreamReplicas, type ConnectionConfig } from './config';
 import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { EVENTS_STREAM, EVENTS_SUBJECTS } from '../contracts/sweep-events';
 
@@ -18,7 +18,8 @@ export class NatsUnavailableError extends Error {
 /** Connection options with the configured credentials and TLS (nothing here is ever logged). */
 export function natsConnectOptions(config: Pick<ConnectionConfig, 'natsUrl' | 'natsSecurity'>): ConnectionOptions {
   const security = config.natsSecurity();
-  const options: ConnectionOptions = { servers: config.natsUrl };
+  // NATS_URL may list a cluster's servers, comma-separated: the client tries each, and reconnects to another.
+  const options: ConnectionOptions = { servers: config.natsUrl.split(',').map((s) => s.trim()).filter((s) => s !== '') };
   if (security.user) Object.assign(options, { user: security.user, pass: security.pass });
   if (security.token) options.token = security.token;
   if (security.credsFile) options.authenticator = credsAuthenticator(readFileSync(security.credsFile));
@@ -60,7 +61,7 @@ export async function ensureEventsStream(nc: NatsConnection): Promise<JetStreamC
     } catch (error) {
       try {
         if (streamMissing(error)) {
-          await jsm.streams.add({ name: EVENTS_STREAM, subjects: [EVENTS_SUBJECTS], max_age: EVENTS_MAX_AGE_NS });
+          await jsm.streams.add({ name: EVENTS_STREAM, subjects: [EVENTS_SUBJECTS], max_age: EVENTS_MAX_AGE_NS, num_replicas: jetStreamReplicas() });
           return jetstream(nc);
         }
         if (Date.now() > deadline) throw error;

@@ -5,6 +5,7 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { WORKER_ANNOUNCE_EVERY_MS, workerAnnouncementSchema, workerSubject, type WorkerAnnouncement } from '../contracts/sweep-events';
+import { jetStreamReplicas } from './config';
 
 export const WORKERS_BUCKET = 'SWEEP_WORKERS';
 /** Three missed announcements and the node is gone from the list. */
@@ -20,7 +21,7 @@ export interface WorkerRegistry {
 const keyOf = (node: string) => workerSubject(node).slice('sweep.workers.'.length);
 
 export async function openWorkerRegistry(nc: NatsConnection): Promise<WorkerRegistry> {
-  const kv: KV = await new Kvm(nc).create(WORKERS_BUCKET, { history: 1, ttl: WORKER_SILENT_AFTER_MS });
+  const kv: KV = await new Kvm(nc).create(WORKERS_BUCKET, { history: 1, ttl: WORKER_SILENT_AFTER_MS, replicas: jetStreamReplicas() });
   return {
     async put(announcement) {
       await kv.put(keyOf(announcement.node), JSON.stringify(announcement));

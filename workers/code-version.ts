@@ -1,6 +1,7 @@
 /**
  * The git commit of the code this worker runs (trainer included), for leaderboard entries:
  * `<sha>`, `<sha>-dirty` when tracked files differ from it, or null outside a git checkout.
+ * An image without .git says its commit in SWEEP_COMMIT (deploy/docker/*.Dockerfile).
  */
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
@@ -9,7 +10,8 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const REPO_ROOT = path.resolve(__dirname, '..');
 
-export async function codeVersion(root = REPO_ROOT): Promise<string | null> {
+export async function codeVersion(root = REPO_ROOT, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+  if (env.SWEEP_COMMIT) return env.SWEEP_COMMIT;
   try {
     const { stdout: sha } = await run('git', ['-C', root, 'rev-parse', 'HEAD'], { timeout: 10_000 });
     const { stdout: changes } = await run('git', ['-C', root, 'status', '--porcelain', '--untracked-files=no'], { timeout: 10_000 });
