@@ -191,7 +191,12 @@ export async function main(argv: string[]): Promise<void> {
       process.stderr.write(error.message.split('\n').map((line) => `sweep: ${line}\n`).join(''));
       code = error.code;
     } else {
-      process.stderr.write(`sweep: ${(error as Error)?.stack ?? String(error)}\n`);
+      // Unexpected: the whole trace, and the chain of causes (a gRPC error's is the server's word).
+      let text = `sweep: ${(error as Error)?.stack ?? String(error)}\n`;
+      for (let cause = (error as Error)?.cause; cause !== undefined && cause !== null; cause = (cause as Error).cause) {
+        text += `sweep: caused by: ${cause instanceof Error ? cause.message : String(cause)}\n`;
+      }
+      process.stderr.write(text);
       code = EXIT_FAILURE;
     }
   }
