@@ -28,8 +28,11 @@ class TrialConfig:
     label_smoothing: float = 0.0
     dropout: float = 0.0
     widths: Tuple[int, ...] = (16, 32, 64, 128, 256, 512)
-    flip_p: float = 0.5
-    crop_pad: int = 1
+    # No augmentation by default: the course's 5-epoch recipe trains on the plain images (flip and
+    # shift pay off over longer runs; at 5 epochs they cost accuracy, 92.3% against the course's
+    # 93.4%). A sweep searches them.
+    flip_p: float = 0.0
+    crop_pad: int = 0
     erase_p: float = 0.0
     erase_size: float = 0.2
     erase_count: int = 1

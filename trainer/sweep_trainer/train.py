@@ -57,9 +57,10 @@ def pixel_stats(x: torch.Tensor) -> Tuple[float, float]:
 
 
 def make_optimizer(model: torch.nn.Module, cfg: TrialConfig) -> torch.optim.Optimizer:
-    # lr and beta1 are set before every step by the OneCycle callback.
+    # lr and beta1 are set before every step by the OneCycle callback; eps is torch's default, as
+    # in the course's recipe.
     return torch.optim.AdamW(
-        model.parameters(), lr=cfg.max_lr, betas=(MOM_MAX, 0.999), eps=1e-5, weight_decay=cfg.weight_decay
+        model.parameters(), lr=cfg.max_lr, betas=(MOM_MAX, 0.999), eps=1e-8, weight_decay=cfg.weight_decay
     )
 
 
