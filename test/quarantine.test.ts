@@ -13,7 +13,7 @@ describe('worker quarantine', () => {
     assert.equal(q.record({ ok: false, type: 'OutOfMemory', reason: 'CUDA out of memory', trial: 's/a' }), false);
     assert.equal(q.reason, null);
     assert.equal(q.record({ ok: false, type: 'DataUnavailable', reason: 'SHA-256 mismatch', trial: 's/b' }), true);
-    assert.match(q.reason ?? '', /^3 trials in a row failed here; last: SHA-256 mismatch$/);
+    assert.match(q.reason ?? '', /^3 trial attempts in a row failed here; last: SHA-256 mismatch$/);
     assert.equal(q.record(crash()), false, 'a quarantined node is quarantined once');
     assert.equal(q.record({ ok: true }), false);
     assert.notEqual(q.reason, null, 'a success after quarantine does not lift it');
@@ -31,10 +31,19 @@ describe('worker quarantine', () => {
     assert.equal(q.record(crash()), true);
   });
 
-  it('counts one trial failing again and again here once: its config, not the node, is at fault', () => {
+  it('counts one trial crashing or out of memory here again and again once: its config may be at fault', () => {
     const q = createQuarantine(3);
     const oom = { ok: false as const, type: 'OutOfMemory', reason: 'can\'t allocate memory', trial: 's/big' };
     for (let attempt = 0; attempt < 5; attempt++) assert.equal(q.record(oom), false);
+    assert.equal(q.record({ ...crash(), trial: 's/big' }), false);
     assert.equal(q.reason, null);
+  });
+
+  it('counts every attempt that finds this node\'s data unreadable, whichever trial it is', () => {
+    const q = createQuarantine(3);
+    const data = { ok: false as const, type: 'DataUnavailable', reason: 'SHA-256 mismatch', trial: 's/0' };
+    assert.equal(q.record(data), false);
+    assert.equal(q.record(data), false);
+    assert.equal(q.record(data), true);
   });
 });

@@ -72,7 +72,7 @@ describe('worker quarantine on the embedded stack', () => {
 
     const quarantined = await pollUntil(async () => (await workers()).find((w) => w.quarantined), 120_000);
     assert.ok(quarantined, 'the broken node never quarantined itself');
-    assert.match(quarantined.quarantined!, /^3 trials in a row failed here; last: .*SHA-256/);
+    assert.match(quarantined.quarantined!, /^3 trial attempts in a row failed here; last: .*SHA-256/);
 
     // A healthy node joins; the sweep ends with every trial completed there.
     const again = await stack.run(['dev', 'up']);
@@ -96,7 +96,7 @@ describe('worker quarantine on the embedded stack', () => {
     assert.equal(listed.length, 2, JSON.stringify(listed));
     assert.deepEqual(listed.map((w) => (w.quarantined ? 'quarantined' : 'serving')).sort(), ['quarantined', 'serving']);
     const table = await stack.run(['workers']);
-    assert.match(table.stdout, /quarantined: 3 trials in a row failed here/);
+    assert.match(table.stdout, /quarantined: 3 trial attempts in a row failed here/);
     assert.match(table.stdout, /serving/);
   });
 });

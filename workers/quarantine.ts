@@ -4,14 +4,19 @@
  * healthy workers instead of burning their attempts here. A trial that succeeds resets the count;
  * a trial's own bad config says nothing about the node and changes nothing.
  *
- * The count is of different trials: one trial retried here again and again (a config too big for
- * any node's memory) fails on its own account and must not take the node, and with it every other
- * trial, out of service.
+ * Data this node cannot read is the node's fault whichever trial meets it, so every such attempt
+ * counts. A crash or an out-of-memory may be the trial's own (a config too big for any node's
+ * memory): those count once per trial, so one trial retried here again and again cannot take the
+ * node, and with it every other trial, out of service; three different trials failing so can.
  */
 export const QUARANTINE_AFTER = 3;
 
-/** Failure types (workers/trainer-outcome.ts) that point at the node rather than at the trial. */
-const NODE_FAILURES = new Set(['TrainerCrashed', 'OutOfMemory', 'DataUnavailable']);
+/** Failure types (workers/trainer-outcome.ts) that point at the node, and what each one counts. */
+const NODE_FAILURES: Record<string, 'attempt' | 'trial'> = {
+  DataUnavailable: 'attempt',
+  TrainerCrashed: 'trial',
+  OutOfMemory: 'trial',
+};
 
 export type AttemptOutcome = { ok: true } | { ok: false; type: string; reason: string; trial: string };
 
@@ -23,8 +28,9 @@ export interface Quarantine {
 }
 
 export function createQuarantine(limit = QUARANTINE_AFTER): Quarantine {
-  /** The trials (`<sweep>/<trial>`) that failed here for node reasons since the last success. */
+  /** What failed here for node reasons since the last success: trials, or single attempts. */
   const failed = new Set<string>();
+  let attempts = 0;
   let reason: string | null = null;
   return {
     record(outcome) {
@@ -33,10 +39,11 @@ export function createQuarantine(limit = QUARANTINE_AFTER): Quarantine {
         failed.clear();
         return false;
       }
-      if (!NODE_FAILURES.has(outcome.type)) return false;
-      failed.add(outcome.trial);
+      const counts = NODE_FAILURES[outcome.type];
+      if (counts === undefined) return false;
+      failed.add(counts === 'trial' ? outcome.trial : `${outcome.trial}#attempt-${++attempts}`);
       if (failed.size < limit) return false;
-      reason = `${failed.size} trials in a row failed here; last: ${outcome.reason.slice(0, 300)}`;
+      reason = `${failed.size} trial attempts in a row failed here; last: ${outcome.reason.slice(0, 300)}`;
       return true;
     },
     get reason() {
