@@ -79,7 +79,9 @@ export async function followEvents<R>(config: ConnectionConfig, target: FollowTa
   const nc = await connectNats(config, `sweep-cli watch ${id}`);
   let drawn = 0;
   const redraw = () => {
-    const lines = fold.render(id);
+    // Cut to the terminal's width: a line that wraps takes more rows than the cursor moves back up.
+    const width = Math.max(20, (options.out.columns ?? 120) - 1);
+    const lines = fold.render(id).map((line) => (line.length > width ? `${line.slice(0, width - 1)}…` : line));
     // Move up over the last frame and clear it, then draw the new one.
     options.out.write(`${drawn > 0 ? `\x1b[${drawn}F\x1b[J` : ''}${lines.join('\n')}\n`);
     drawn = lines.length;

@@ -41,6 +41,9 @@ export class PromotionProgress implements EventFold<LeaderboardEntry> {
         run.state = 'training';
         run.epochsDone = data.start_epoch;
         return `${label} training on ${data.train_size} images (${data.hardware ?? data.device})`;
+      case 'step':
+        run.trainLoss = data.loss;
+        return null;
       case 'epoch':
         run.epochsDone = data.epoch + 1;
         run.trainLoss = data.train_loss;
@@ -69,12 +72,13 @@ export class PromotionProgress implements EventFold<LeaderboardEntry> {
     return `${done.length}/${this.seeds.length} seeds done${done.length ? `, mean test_acc ${acc(test)}, tta_acc ${acc(tta)}` : ''}`;
   }
 
+  /** Every seed in order: where it is, and its test accuracy once it has one. */
   render(id: string): string[] {
     const lines = [`promotion ${id}: ${this.summaryLine()}`];
-    for (const run of this.runs.values()) {
-      if (run.state !== 'starting' && run.state !== 'training' && run.state !== 'retrying') continue;
+    for (const [, run] of [...this.runs.entries()].sort((a, b) => a[0] - b[0])) {
       const where = run.state === 'training' ? `epoch ${Math.min(run.epochsDone + 1, run.epochs)}/${run.epochs}` : run.state;
-      lines.push(`  seed ${String(run.seed ?? '?').padStart(3)}  ${where.padEnd(11)} train_loss ${run.trainLoss?.toFixed(3) ?? '-'}`);
+      const detail = run.state === 'done' ? `test_acc ${acc(run.testAcc)}  tta_acc ${acc(run.ttaAcc)}` : `train_loss ${run.trainLoss?.toFixed(3) ?? '-'}`;
+      lines.push(`  seed ${String(run.seed ?? '?').padStart(3)}  ${where.padEnd(11)} ${detail}`);
     }
     return lines;
   }

@@ -10,6 +10,17 @@ import { extent, formatNumber, linearScale, logScale, padded, paddedLog, type Sc
 const W = 760;
 const H = 300;
 const M = { left: 64, right: 24, top: 36, bottom: 46 };
+/** Room right of the plot for a legend, so it never covers the data. */
+const LEGEND_W = 170;
+
+/**
+ * The charts' look, inside every SVG, so a chart written on its own (the lr-find plot) looks as it
+ * does in the report.
+ */
+const STYLE =
+  '<style>.title{font:600 14px system-ui,sans-serif;fill:#222}text{font:11px system-ui,sans-serif;fill:#444}.label{font-size:12px;fill:#333}' +
+  '.tick line{stroke:#eee}.axis{stroke:#888}.series{fill:none;stroke-width:1.6}.series:hover{stroke-width:3}.pc{stroke-width:1.4;opacity:.85}' +
+  '.empty{fill:#999;font-size:13px}</style>';
 
 export const escapeXml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -17,18 +28,21 @@ export const escapeXml = (s: string) =>
 function frame(id: string, title: string, body: string, height = H): string {
   return (
     `<svg class="chart" data-chart="${escapeXml(id)}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${height}" width="${W}" height="${height}" role="img" aria-label="${escapeXml(title)}">` +
-    `<text class="title" x="${M.left}" y="20">${escapeXml(title)}</text>${body}</svg>`
+    `${STYLE}<rect width="${W}" height="${height}" fill="#fff"/><text class="title" x="${M.left}" y="20">${escapeXml(title)}</text>${body}</svg>`
   );
 }
 
-function axes(x: Scale, y: Scale, xLabel: string, yLabel: string, height = H, grid = 'tick'): string {
-  const bottom = height - M.bottom;
-  const xt = x.ticks().map((t) => `<g class="${grid}"><line x1="${x(t)}" x2="${x(t)}" y1="${M.top}" y2="${bottom}"/><text x="${x(t)}" y="${bottom + 16}" text-anchor="middle">${x.format(t)}</text></g>`);
-  const yt = y.ticks().map((t) => `<g class="${grid}"><line x1="${M.left}" x2="${W - M.right}" y1="${y(t)}" y2="${y(t)}"/><text x="${M.left - 6}" y="${y(t) + 4}" text-anchor="end">${y.format(t)}</text></g>`);
+/** Tick labels and axis lines; grid lines across the plot unless `grid` is false (over a heatmap). */
+function axes(x: Scale, y: Scale, xLabel: string, yLabel: string, opts: { right?: number; grid?: boolean } = {}): string {
+  const bottom = H - M.bottom;
+  const right = opts.right ?? W - M.right;
+  const grid = opts.grid ?? true;
+  const xt = x.ticks().map((t) => `<g class="tick">${grid ? `<line x1="${x(t)}" x2="${x(t)}" y1="${M.top}" y2="${bottom}"/>` : ''}<text x="${x(t)}" y="${bottom + 16}" text-anchor="middle">${x.format(t)}</text></g>`);
+  const yt = y.ticks().map((t) => `<g class="tick">${grid ? `<line x1="${M.left}" x2="${right}" y1="${y(t)}" y2="${y(t)}"/>` : ''}<text x="${M.left - 6}" y="${y(t) + 4}" text-anchor="end">${y.format(t)}</text></g>`);
   return (
     `<g class="axes">${xt.join('')}${yt.join('')}` +
-    `<line class="axis" x1="${M.left}" x2="${W - M.right}" y1="${bottom}" y2="${bottom}"/><line class="axis" x1="${M.left}" x2="${M.left}" y1="${M.top}" y2="${bottom}"/>` +
-    `<text class="label" x="${(M.left + W - M.right) / 2}" y="${height - 8}" text-anchor="middle">${escapeXml(xLabel)}</text>` +
+    `<line class="axis" x1="${M.left}" x2="${right}" y1="${bottom}" y2="${bottom}"/><line class="axis" x1="${M.left}" x2="${M.left}" y1="${M.top}" y2="${bottom}"/>` +
+    `<text class="label" x="${(M.left + right) / 2}" y="${H - 8}" text-anchor="middle">${escapeXml(xLabel)}</text>` +
     `<text class="label" transform="translate(14 ${(M.top + bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(yLabel)}</text></g>`
   );
 }
@@ -57,8 +71,10 @@ export interface LineChartOptions {
 export function lineChart(o: LineChartOptions): string {
   const all = o.series.flatMap((s) => s.points).filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b));
   if (all.length === 0) return frame(o.id, o.title, `<text class="empty" x="${W / 2}" y="${H / 2}" text-anchor="middle">no data yet</text>`);
+  const legend = o.legend === true && o.series.length <= 10;
+  const right = W - M.right - (legend ? LEGEND_W : 0);
   const xs = extent(all.map((p) => p[0]));
-  const x = o.xLog ? logScale(paddedLog(xs), [M.left, W - M.right]) : linearScale(padded(xs, 0.02), [M.left, W - M.right], 5, o.xInteger);
+  const x = o.xLog ? logScale(paddedLog(xs), [M.left, right]) : linearScale(padded(xs, 0.02), [M.left, right], 5, o.xInteger);
   const y = linearScale(padded(extent(all.map((p) => p[1]))), [H - M.bottom, M.top]);
   const marks = o.series.map((s, i) => {
     const color = s.color ?? seriesColor(i);
@@ -81,11 +97,10 @@ export function lineChart(o: LineChartOptions): string {
     }
     return out;
   });
-  const legend =
-    o.legend && o.series.length <= 10
-      ? o.series.map((s, i) => `<g class="legend"><rect x="${W - M.right - 150}" y="${M.top + 4 + i * 16}" width="10" height="10" fill="${s.color ?? seriesColor(i)}"/><text x="${W - M.right - 134}" y="${M.top + 13 + i * 16}">${escapeXml(s.name)}</text></g>`).join('')
-      : '';
-  return frame(o.id, o.title, axes(x, y, o.xLabel, o.yLabel) + marks.join('') + legend);
+  const key = legend
+    ? o.series.map((s, i) => `<g class="legend"><rect x="${right + 16}" y="${M.top + 4 + i * 16}" width="10" height="10" fill="${s.color ?? seriesColor(i)}"/><text x="${right + 32}" y="${M.top + 13 + i * 16}">${escapeXml(s.name)}</text></g>`).join('')
+    : '';
+  return frame(o.id, o.title, axes(x, y, o.xLabel, o.yLabel, { right }) + marks.join('') + key);
 }
 
 export function barChart(o: { id: string; title: string; xLabel: string; bars: Array<{ label: string; value: number; note?: string }> }): string {
@@ -186,5 +201,5 @@ export function heatmap(o: HeatmapOptions): string {
   const image =
     `<image class="heat" x="${M.left}" y="${M.top}" width="${W - M.left - M.right}" height="${H - M.top - M.bottom}" preserveAspectRatio="none" ` +
     `style="image-rendering:pixelated" href="data:image/png;base64,${png}"><title>${escapeXml(o.title)}</title></image>`;
-  return frame(o.id, o.title, image + axes(x, y, o.xLabel, o.yLabel, H, 'tick faint'));
+  return frame(o.id, o.title, image + axes(x, y, o.xLabel, o.yLabel, { grid: false }));
 }

@@ -24,11 +24,8 @@ export interface ReportInput {
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:820px;color:#222;padding:0 16px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:32px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}h3{font-size:15px;margin:20px 0 6px}
-.meta{color:#555}.note{color:#666;font-size:13px}code{background:#f4f4f4;padding:1px 4px;border-radius:3px;font-size:12px;word-break:break-all}
-svg.chart{display:block;margin:8px 0;background:#fff;border:1px solid #eee}
-svg .title{font-size:14px;font-weight:600;fill:#222}svg text{font-size:11px;fill:#444}svg .label{font-size:12px;fill:#333}
-svg .tick line{stroke:#eee}svg .faint line{stroke:#fff;stroke-opacity:.25}svg .axis{stroke:#888}svg .series{fill:none;stroke-width:1.6}svg .pc{stroke-width:1.4;opacity:.85}
-svg .series:hover{stroke-width:3}svg .empty{fill:#999;font-size:13px}
+.meta{color:#555}.note{color:#666;font-size:13px}code{background:#f4f4f4;padding:1px 4px;border-radius:3px;font-size:12px;overflow-wrap:anywhere}
+svg.chart{display:block;margin:8px 0;border:1px solid #eee}
 table{border-collapse:collapse;font-size:12px;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 6px;text-align:left}th{background:#f6f6f6}
 .layers{display:grid;grid-template-columns:1fr;gap:4px}`;
 
@@ -80,13 +77,13 @@ function importanceSection(status: SweepStatus): string {
   const chart = barChart({
     id: 'importance',
     title: 'Hyperparameter importance (share of explained variance of val_acc)',
-    xLabel: 'share (eta², normalised to sum 1)',
-    bars: importance.map((i) => ({ label: i.param, value: i.share, note: `${(100 * i.share).toFixed(0)}% (eta² ${i.eta2.toFixed(2)}, ${i.trials} trials)` })),
+    xLabel: 'share (ε², normalised to sum 1)',
+    bars: importance.map((i) => ({ label: i.param, value: i.share, note: `${(100 * i.share).toFixed(0)}% (ε² ${i.epsilon2.toFixed(2)}, ${i.trials} trials)` })),
   });
   const caveat =
     rated.length < MIN_TRIALS_FOR_IMPORTANCE
-      ? `<p class="note">Only ${rated.length} completed trials: too few for these shares to mean much.</p>`
-      : `<p class="note">Each param's main effect on its own: trials grouped by value (numbers in quantile bins), between-group variance over total variance, over ${rated.length} completed trials. Interactions are not counted.</p>`;
+      ? `<p class="note">Only ${rated.length} completed trials: these shares are rough (each param's main effect alone, corrected for chance; interactions are not counted).</p>`
+      : `<p class="note">Each param's main effect on its own: trials grouped by value (numbers in quantile bins), between-group variance over total variance corrected for the number of groups (ε²), over ${rated.length} completed trials. Interactions are not counted.</p>`;
   return chart + caveat;
 }
 

@@ -98,7 +98,7 @@ describe('promotion, the leaderboard and the report', () => {
       const charts = await page.$$eval('svg.chart', (svgs) =>
         svgs.map((svg) => {
           const box = svg.getBoundingClientRect();
-          const marks = svg.querySelectorAll('path.series, circle.dot, rect, image.heat').length;
+          const marks = svg.querySelectorAll('path.series, circle.dot, g.bar rect, image.heat').length;
           return { name: svg.getAttribute('data-chart'), width: box.width, height: box.height, marks };
         }),
       );

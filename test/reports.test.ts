@@ -25,15 +25,15 @@ describe('hyperparameter importance', () => {
     });
     const [first, ...rest] = paramImportance(['dropout', 'max_lr', 'batch_size'], trials);
     assert.equal(first!.param, 'max_lr');
-    assert.ok(first!.eta2 > 0.8, `max_lr eta2 ${first!.eta2}`);
-    for (const r of rest) assert.ok(r.eta2 < 0.15, `${r.param} eta2 ${r.eta2}`);
+    assert.ok(first!.epsilon2 > 0.8, `max_lr epsilon2 ${first!.epsilon2}`);
+    for (const r of rest) assert.ok(r.epsilon2 < 0.15, `${r.param} epsilon2 ${r.epsilon2}`);
     assert.ok(Math.abs(first!.share + rest.reduce((a, r) => a + r.share, 0) - 1) < 1e-12);
   });
 
   it('groups a categorical param by value: exactly 1 when the value decides everything', () => {
     const trials = ['a', 'b', 'a', 'b', 'c'].map((v) => ({ params: { opt: v }, value: v === 'a' ? 0.9 : v === 'b' ? 0.8 : 0.5 }));
-    assert.equal(paramImportance(['opt'], trials)[0]!.eta2, 1);
-    assert.equal(paramImportance(['opt'], trials.map((t) => ({ ...t, value: 0.7 })))[0]!.eta2, 0, 'no variance, no importance');
+    assert.equal(paramImportance(['opt'], trials)[0]!.epsilon2, 1);
+    assert.equal(paramImportance(['opt'], trials.map((t) => ({ ...t, value: 0.7 })))[0]!.epsilon2, 0, 'no variance, no importance');
   });
 
   it('counts only the trials that had the (conditional) param', () => {

@@ -108,15 +108,16 @@ export async function lrFindCommand(file: string, options: LrFindOptions): Promi
     throw failure(`cannot write the plot to ${out}: ${e.message}`);
   });
   const snippet = { max_lr: { type: 'loguniform', low: Number(suggestion.range[0].toPrecision(2)), high: Number(suggestion.range[1].toPrecision(2)) } };
+  const shown = (lr: number) => formatNumber(Number(lr.toPrecision(2)));
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ lrs: result.lrs, losses: result.losses, smoothed, suggestion, space_param: snippet, plot: out })}\n`);
     return;
   }
   process.stdout.write(
     [
-      `${result.lrs.length} steps in ${result.seconds.toFixed(1)} s: the smoothed loss fell fastest at lr ${formatNumber(suggestion.steepest)} and was lowest at lr ${formatNumber(suggestion.minimum)}`,
-      `suggested max_lr: ${formatNumber(suggestion.suggested)} (the minimum / 10)`,
-      `to search around it, in a space file's "params": ${JSON.stringify(snippet)}`,
+      `${result.lrs.length} steps in ${result.seconds.toFixed(1)} s: the smoothed loss fell fastest at lr ${shown(suggestion.steepest)} and was lowest at lr ${shown(suggestion.minimum)}${result.lrs.length >= options.steps ? ' (it had not diverged by the last step)' : ''}`,
+      `suggested max_lr: ${shown(suggestion.suggested)} (the minimum / 10)`,
+      `to search from the steepest descent to a third of the minimum, in a space file's "params": ${JSON.stringify(snippet)}`,
       `plot: ${out}`,
     ].join('\n') + '\n',
   );
