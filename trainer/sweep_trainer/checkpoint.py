@@ -14,6 +14,7 @@ from typing import Any, Dict
 
 import torch
 
+from . import __version__
 from .config import RUN_FIELDS
 from .errors import ConfigError
 from .learner import Callback, EpochResult, Learner
@@ -28,6 +29,7 @@ def save(path: Path, learn: Learner, config: Dict[str, Any]) -> None:
     # Everything but tensors goes in one JSON string: torch 1.13's weights-only loader can't read
     # pickled floats, and JSON keeps the file readable by any torch version.
     meta = {
+        "trainer": __version__,
         "epoch": learn.epoch,
         "config": config,
         "last": dataclasses.asdict(learn.last),
@@ -58,6 +60,14 @@ def resume(learn: Learner, state: Dict[str, Any], config: Dict[str, Any]) -> int
     """Loads `state` into `learn`; returns the epoch to continue with. The trial's config must
     match the checkpoint's in every field that decides the weights."""
     meta = state["meta"]
+    # Another trainer version may build another model from the same config (its weights would not
+    # load, or would mean something else).
+    if meta.get("trainer") != __version__:
+        raise ConfigError(
+            f"the checkpoint was written by trainer {meta.get('trainer', 'before 1.3.0')}, this is trainer "
+            f"{__version__}: run the trial again from the start",
+            "resume_from",
+        )
     for field in sorted(set(config) | set(meta["config"])):
         was, now = meta["config"].get(field), config.get(field)
         if was != now:

@@ -35,12 +35,13 @@ def conv(ni: int, nf: int, ks: int = 3, stride: int = 1, act: bool = True) -> nn
 
 class ResBlock(nn.Module):
     """Two convs plus an identity path; the identity is average-pooled when the convs stride and
-    widened by a 1x1 conv when the width changes, so the two paths can be added."""
+    widened by a 1x1 conv when the width changes, so the two paths can be added. As in the course,
+    that 1x1 conv is a plain one with a bias: no BatchNorm on the identity path."""
 
     def __init__(self, ni: int, nf: int, stride: int = 1, ks: int = 3) -> None:
         super().__init__()
         self.convs = nn.Sequential(conv(ni, nf, ks), conv(nf, nf, ks, stride=stride, act=False))
-        self.idconv = nn.Identity() if ni == nf else conv(ni, nf, ks=1, act=False)
+        self.idconv = nn.Identity() if ni == nf else nn.Conv2d(ni, nf, 1)
         # ceil_mode: 7x7 pools to 4x4, the size the stride-2 conv gives.
         self.pool = nn.Identity() if stride == 1 else nn.AvgPool2d(2, ceil_mode=True)
         self.act = GeneralRelu()

@@ -26,7 +26,7 @@ def test_identity_path_is_pooled_and_widened_only_when_needed():
     assert isinstance(same.idconv, torch.nn.Identity) and isinstance(same.pool, torch.nn.Identity)
     down = ResBlock(8, 16, stride=2)
     assert isinstance(down.pool, torch.nn.AvgPool2d)
-    assert down.idconv[0].kernel_size == (1, 1)
+    assert isinstance(down.idconv, torch.nn.Conv2d) and down.idconv.kernel_size == (1, 1) and down.idconv.bias is not None
 
 
 def test_general_relu_is_leaky_relu_shifted_down():

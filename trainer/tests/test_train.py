@@ -74,3 +74,12 @@ def test_pixel_stats_are_the_mean_and_std_of_the_scaled_pixels():
 def test_asking_for_cuda_without_it_is_a_config_error_naming_device():
     with pytest.raises(ConfigError, match="^field 'device': is 'cuda:1' but CUDA is not available"):
         pick_device("cuda:1")
+
+
+def test_resuming_from_another_trainer_versions_checkpoint_is_a_config_error(uninterrupted, tmp_path, monkeypatch):
+    full_dir, _ = uninterrupted
+    from sweep_trainer import checkpoint as ckpt
+
+    monkeypatch.setattr(ckpt, "__version__", "0.9.0")
+    with pytest.raises(ConfigError, match=r"^field 'resume_from': the checkpoint was written by trainer 1\.\d+\.\d+, this is trainer 0\.9\.0"):
+        run({**RANDOM, "resume_from": str(full_dir / "epoch-0.pt")})
