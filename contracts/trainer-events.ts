@@ -26,6 +26,8 @@ export const readyEvent = z.object({
   test_size: z.number().int().optional(),
   params: z.number().int(),
   start_epoch: z.number().int(),
+  /** True when a warm trainer (`--serve`) ran a trial before this one; absent from older trainers. */
+  warm: z.boolean().optional(),
 });
 export const stepEvent = z.object({
   event: z.literal('step'),
@@ -110,16 +112,41 @@ export type EpochEvent = z.infer<typeof epochEvent>;
 export type ReadyEvent = z.infer<typeof readyEvent>;
 export type LrFindEvent = z.infer<typeof lrFindEvent>;
 
-export type ParsedLine = { ok: true; event: TrainerEvent } | { ok: false; reason: string };
+/**
+ * A warm trainer's (`--serve`) end of one trial: the exit code a one-trial process would have had,
+ * and whether the process takes another trial. The worker keeps it to itself (never relayed).
+ */
+export const doneEvent = z.object({
+  event: z.literal('done'),
+  run: z.string(),
+  exit_code: z.number().int(),
+  reusable: z.boolean(),
+});
+export type DoneEvent = z.infer<typeof doneEvent>;
 
-export function parseTrainerLine(line: string): ParsedLine {
+export type ParsedLine = { ok: true; event: TrainerEvent } | { ok: false; reason: string };
+export type ParsedServeLine = ParsedLine | { ok: true; done: DoneEvent };
+
+function parseLine<T>(line: string, schema: z.ZodType<T>): { ok: true; value: T } | { ok: false; reason: string } {
   let value: unknown;
   try {
     value = JSON.parse(line);
   } catch {
     return { ok: false, reason: `not JSON: ${line.slice(0, 120)}` };
   }
-  const parsed = trainerEventSchema.safeParse(value);
+  const parsed = schema.safeParse(value);
   if (!parsed.success) return { ok: false, reason: `not a protocol-1 event: ${z.prettifyError(parsed.error).slice(0, 300)}` };
-  return { ok: true, event: parsed.data };
+  return { ok: true, value: parsed.data };
+}
+
+export function parseTrainerLine(line: string): ParsedLine {
+  const parsed = parseLine(line, trainerEventSchema);
+  return parsed.ok ? { ok: true, event: parsed.value } : parsed;
+}
+
+/** A line of a warm trainer: a trial's event, or the `done` that ends the trial. */
+export function parseServeLine(line: string): ParsedServeLine {
+  const parsed = parseLine(line, z.union([doneEvent, trainerEventSchema]));
+  if (!parsed.ok) return parsed;
+  return parsed.value.event === 'done' ? { ok: true, done: parsed.value } : { ok: true, event: parsed.value };
 }

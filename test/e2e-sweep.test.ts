@@ -95,7 +95,7 @@ describe('a sweep end to end on the embedded stack', () => {
     assert.match(list.stdout, new RegExp(`${summary.sweep.id}\\s+completed \\(kept\\)\\s+3/3`));
   });
 
-  it('`sweep stop` stops running trials and kills their trainers', async () => {
+  it('`sweep stop` stops running trials; their warm trainers stop training and start no other', async () => {
     const sweepId = await startDetached(stack, 'test/fixtures/long.json');
     // Wait until a trainer is really training before stopping.
     assert.ok(await firstEvent(() => stack.natsOptions(), sweepId, 2, (e) => e.data.event === 'step'));
@@ -108,8 +108,18 @@ describe('a sweep end to end on the embedded stack', () => {
     assert.equal(status.sweep.state, 'stopped');
     assert.ok(status.trials.length >= 1);
     for (const t of status.trials) assert.equal(t.state, 'stopped');
+    // Each stopped trial's training ended with the trainer's `stopped` (its last event before the
+    // worker's trial_ended); the trainers that remain are the same warm processes, idle in their slots.
+    const events = await allSweepEvents(stack.natsOptions(), sweepId);
+    const started = status.trials.filter((t) => events.some((e) => e.trial === t.trial && e.data.event === 'ready'));
+    assert.ok(started.length >= 1);
+    for (const t of started) {
+      const own = events.filter((e) => e.trial === t.trial).map((e) => e.data.event);
+      assert.deepEqual(own.slice(-2), ['stopped', 'trial_ended'], `trial ${t.trial} ended: ${own.slice(-4).join(', ')}`);
+    }
     const trainersAfter = processesOf(stack.stateDir).filter((p) => p.cmd.includes('run_trial.py'));
-    assert.deepEqual(trainersAfter, [], 'every trainer process group is gone');
+    const before = new Set(trainersBefore.map((p) => p.pid));
+    assert.ok(trainersAfter.every((p) => before.has(p.pid) && p.cmd.includes('--serve')), 'no trainer was started by the stop');
   });
 
   it('`sweep dev down` leaves no process of the stack behind', async () => {

@@ -43,6 +43,7 @@ describe('pause, resume and reattach', () => {
     assert.equal((JSON.parse(again.stdout) as { sweep: { id: string } }).sweep.id, sweepId);
     assert.match(again.stderr, new RegExp(`sweep ${sweepId} already runs this space`));
 
+    const trainersBefore = new Set(trainers(stack).map((p) => p.pid));
     const paused = await stack.run(['pause', sweepId]);
     assert.equal(paused.code, 0, paused.stderr);
     assert.match(paused.stdout, new RegExp(`sweep ${sweepId} paused; trials? .*${trial}`));
@@ -50,7 +51,11 @@ describe('pause, resume and reattach', () => {
     assert.equal(status.sweep.state, 'paused');
     assert.equal(status.trials.find((t) => t.trial === trial)?.state, 'paused');
     assert.ok(status.trials.every((t) => t.state !== 'running'));
-    assert.deepEqual(trainers(stack), [], 'no trainer runs while the sweep is paused');
+    // The paused trial's training ended (the trainer's `stopped`, then trial_ended); its warm
+    // trainer waits idle in the slot, and no trainer was started.
+    const own = (await allSweepEvents(stack.natsOptions(), sweepId)).filter((e) => e.trial === trial).map((e) => e.data.event);
+    assert.deepEqual(own.slice(-2), ['stopped', 'trial_ended']);
+    assert.ok(trainers(stack).every((p) => trainersBefore.has(p.pid)), 'no trainer starts while the sweep is paused');
 
     const resumed = await stack.run(['resume', sweepId, '--json']);
     assert.equal(resumed.code, 0, resumed.stderr);

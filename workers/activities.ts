@@ -28,10 +28,11 @@ import type { SlotPool } from './slots';
 import { watchTrialControl } from './trial-control';
 import { classifyTrainerExit, type StopCause } from './trainer-outcome';
 import { trialCheckpoints } from './trial-checkpoints';
-import { TrainerProcess } from './trainer-process';
+import type { TrainerPool } from './trainer-pool';
 
 export interface ActivityDeps {
-  python: string;
+  /** Each slot's warm trainer (workers/trainer-pool.ts). */
+  trainers: TrainerPool;
   js: JetStreamClient;
   nc: NatsConnection;
   logger: Logger;
@@ -119,13 +120,17 @@ export function createActivities(deps: ActivityDeps) {
       stop = { kind: 'pruned', rule: decision.rule, reason: decision.reason };
       void trainer.stop();
     };
-    const trainer = new TrainerProcess(deps.python, config, {
+    const trainer = deps.trainers.run(slot, config, {
       onEvent(event) {
         lastEvent = event;
         sink.publish(event);
         if (event.event === 'checkpoint') checkpoints.uploaded(event.epoch, event.path, (ref) => (progress.checkpoint = ref));
         if (event.event === 'step') Object.assign(progress, { epoch: event.epoch, step: event.step });
-        if (event.event === 'ready') ready = event;
+        if (event.event === 'ready') {
+          ready = event;
+          // The per-trial start overhead: process start (cold) or none (warm), data, model.
+          log.info({ warm: trainer.warm, startSeconds: (Date.now() - startedAt) / 1000 }, 'trainer ready');
+        }
         // A promotion run has no validation split, so nothing for a pruner to compare.
         if (event.event === 'epoch' && input.evaluate !== 'test') {
           lastEpoch = event;
@@ -139,7 +144,7 @@ export function createActivities(deps: ActivityDeps) {
       onBadLine(reason) {
         log.warn({ reason }, 'trainer wrote a line outside the protocol');
       },
-    }, { ...process.env, ...slot.env });
+    });
     let control: { unsubscribe(): void } | undefined;
     const beat = setInterval(() => ctx.heartbeat(progress), HEARTBEAT_EVERY_MS);
     ctx.heartbeat(progress);
@@ -156,7 +161,8 @@ export function createActivities(deps: ActivityDeps) {
     } finally {
       control?.unsubscribe();
       ctx.cancellationSignal.removeEventListener('abort', onCancel);
-      // Whatever happened, the trainer's group is gone before the activity reports.
+      // Whatever happened, the trial's training has ended before the activity reports (its warm
+      // trainer stays in the slot for the next trial, or is gone if it died or was killed).
       await trainer.stop();
       deps.slots.release(slot);
     }

@@ -18,6 +18,7 @@ import { reportEpochUpdate } from '../workflows/definitions';
 import { createActivities } from './activities';
 import { createQuarantine } from './quarantine';
 import { createSlotPool, visibleGpus, type SlotPlan } from './slots';
+import { TrainerPool } from './trainer-pool';
 import { announceWorker } from './worker-announcer';
 import { codeVersion } from './code-version';
 import { findTorchPython } from './find-python';
@@ -79,6 +80,7 @@ export async function runWorker(config: ConnectionConfig, plan: WorkerPlan, logg
       // Epoch reports go to the sweep as workflow updates, over the worker's own connection.
       const client = new Client({ connection, namespace: config.namespace });
       const slots = createSlotPool(plan);
+      const trainers = new TrainerPool(plan.python);
       const [results, checkpoints, registry, leaderboard, commit] = await Promise.all([
         openResultsStore(nc),
         openCheckpointStore(nc),
@@ -90,7 +92,7 @@ export async function runWorker(config: ConnectionConfig, plan: WorkerPlan, logg
       // Set once the trial worker exists; a quarantine takes this node out of the trial queue.
       let leaveTrialQueue = (): void => undefined;
       const activities = createActivities({
-        ...plan,
+        trainers,
         js,
         nc,
         logger,
@@ -136,6 +138,7 @@ export async function runWorker(config: ConnectionConfig, plan: WorkerPlan, logg
         await Promise.all([control.run(), trials.run()]);
       } finally {
         announcer.stop();
+        await trainers.close();
       }
     } finally {
       await connection.close();

@@ -1,4 +1,5 @@
-"""The sweep trainer: one Fashion-MNIST trial per process, events as JSON lines on stdout.
+"""The sweep trainer: Fashion-MNIST trials (one per process, or many in a warm one), events as JSON
+lines on stdout.
 
 The contract with the worker is docs/trainer-protocol.md; `cli.main` is the entry point.
 """

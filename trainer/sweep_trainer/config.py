@@ -191,8 +191,12 @@ def load_config(source: str) -> TrialConfig:
         body = sys.stdin.read() if source == "-" else open(source, encoding="utf-8").read()
     except OSError as e:
         raise ConfigError(f"cannot read config file {source}: {e.strerror}") from None
+    return parse_config(parse_json(body, "the config"))
+
+
+def parse_json(body: str, what: str) -> Any:
+    """`body` as JSON, strictly (no NaN or Infinity); a ConfigError naming `what` if it is not."""
     try:
-        raw = json.loads(body, parse_constant=_reject_constant)
+        return json.loads(body, parse_constant=_reject_constant)
     except ValueError as e:
-        raise ConfigError(f"the config is not valid JSON: {e}") from None
-    return parse_config(raw)
+        raise ConfigError(f"{what} is not valid JSON: {e}") from None

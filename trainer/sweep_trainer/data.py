@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 
@@ -146,6 +146,11 @@ def _read_idx(folder: Path, name: str) -> torch.Tensor:
     if path is None:
         raise DataError(f"{folder} has no {name}[.gz]")
     try:
+        st = path.stat()
+        key = (str(path.resolve()), st.st_ino, st.st_size, st.st_mtime_ns)
+        cached = _checked.get(name)
+        if cached is not None and cached[0] == key:
+            return cached[1]
         raw = path.read_bytes()
     except OSError as e:
         raise DataError(f"cannot read {path}: {e.strerror}") from None
@@ -153,7 +158,15 @@ def _read_idx(folder: Path, name: str) -> torch.Tensor:
     ndim = data[3]
     shape = struct.unpack(f">{ndim}I", data[4 : 4 + 4 * ndim])
     body = bytearray(data[4 + 4 * ndim :])  # writable, or torch warns about frombuffer
-    return torch.frombuffer(body, dtype=torch.uint8).reshape(shape)
+    tensor = torch.frombuffer(body, dtype=torch.uint8).reshape(shape)
+    _checked[name] = (key, tensor)
+    return tensor
+
+
+# The last checked tensor of each file, by where it was read and its identity on disk (inode, size,
+# mtime): a warm trainer (serve.py) reads, unzips and checksums each file once, not once per trial.
+# Nothing writes into these tensors; splits index copies out of them.
+_checked: Dict[str, Tuple[Tuple[str, int, int, int], torch.Tensor]] = {}
 
 
 def _load_pair(folder: Path, images: str, labels: str) -> Split:

@@ -75,7 +75,7 @@ def run_lr_find(cfg: TrialConfig, emit: Emit, stop: StopRequest, start_lr: float
     train, _ = data.split(data.load(data.locate(cfg.data_dir)), cfg.split_seed, cfg.train_subset)
     finder = LRFinder(start_lr, end_lr, steps)
     learn = build_learner(cfg, train, None, device, [StopOnRequest(stop), finder, Progress(emit, cfg.log_every)])
-    emit_ready(emit, cfg, learn, device, threads, valid=None, test=None, start_epoch=0)
+    emit_ready(emit, cfg, learn, device, threads, valid=None, test=None, start_epoch=0, warm=False)
     # Enough epochs for every step; the finder ends the fit sooner.
     learn.fit(math.ceil(steps / learn.steps_per_epoch))
     emit("lr_find", lrs=finder.lrs, losses=finder.losses, seconds=finder.seconds)

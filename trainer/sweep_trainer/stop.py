@@ -9,6 +9,9 @@ from types import FrameType
 from typing import Optional
 
 
+EXIT_STOPPED = 143  # 128 + SIGTERM, what a shell reports for a process SIGTERM ended
+
+
 class StopTraining(Exception):
     """Raised by a callback to end the fit: `step` optimizer steps are done, in epoch `epoch`."""
 
@@ -18,10 +21,14 @@ class StopTraining(Exception):
 
 
 class StopRequest:
-    """Set by SIGTERM once installed; installed first thing, so a signal during start-up counts."""
+    """Set by SIGTERM once installed; installed first thing, so a signal during start-up counts.
+
+    `requested` stops the trial in progress; `terminated` says it came from SIGTERM, so a warm
+    trainer (serve.py), which also takes per-trial stops on stdin, ends after the trial too."""
 
     def __init__(self) -> None:
         self.requested = False
+        self.terminated = False
 
     def install(self) -> "StopRequest":
         signal.signal(signal.SIGTERM, self._handle)
@@ -29,8 +36,9 @@ class StopRequest:
         return self
 
     def _handle(self, signum: int, frame: Optional[FrameType]) -> None:
-        # Only a flag: raising here could interrupt an optimizer step half done.
+        # Only flags: raising here could interrupt an optimizer step half done.
         self.requested = True
+        self.terminated = True
 
 
 PR_SET_PDEATHSIG = 1

@@ -166,6 +166,7 @@ def emit_ready(
     valid: Optional[data.Split],
     test: Optional[data.Split],
     start_epoch: int,
+    warm: bool,
 ) -> None:
     emit(
         "ready",
@@ -182,10 +183,12 @@ def emit_ready(
         test_size=0 if test is None else len(test),
         params=sum(p.numel() for p in learn.model.parameters()),
         start_epoch=start_epoch,
+        warm=warm,
     )
 
 
-def run_trial(cfg: TrialConfig, emit: Emit, stop: StopRequest) -> None:
+def run_trial(cfg: TrialConfig, emit: Emit, stop: StopRequest, warm: bool = False) -> None:
+    """`warm`: this process ran a trial before (serve.py), so torch and the data were ready."""
     device, threads = setup_device(cfg)
     train, valid, test = load_splits(cfg)
     learn = build_learner(cfg, train, valid, device, standard_callbacks(cfg, emit, stop))
@@ -193,7 +196,7 @@ def run_trial(cfg: TrialConfig, emit: Emit, stop: StopRequest) -> None:
     if cfg.resume_from is not None:
         start_epoch = checkpoint.resume(learn, checkpoint.load(cfg.resume_from, device), training_fields(cfg))
 
-    emit_ready(emit, cfg, learn, device, threads, valid=valid, test=test, start_epoch=start_epoch)
+    emit_ready(emit, cfg, learn, device, threads, valid=valid, test=test, start_epoch=start_epoch, warm=warm)
     learn.fit(cfg.epochs, start_epoch)
     assert learn.last is not None
     # Trials never see the test set (protocol: Validation honesty); promotion sees it once, here.
