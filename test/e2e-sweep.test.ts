@@ -65,6 +65,14 @@ describe('a sweep end to end on the embedded stack', () => {
         assert.ok(layer.dead !== null && layer.dead >= 0 && layer.dead <= 1);
       }
     }
+    // 3 trials, 2 at a time: the first trial of a slot starts its warm trainer, a later one reuses it.
+    const warm = (trial: number) => {
+      const ready = events.find((e) => e.trial === trial && e.data.event === 'ready')?.data;
+      assert.ok(ready?.event === 'ready');
+      return ready.warm;
+    };
+    assert.equal(warm(0), false);
+    assert.equal(warm(2), true, 'the third trial ran on a warm trainer');
   });
 
   it('reads the finished sweep back with `sweep status --json`', async () => {

@@ -134,8 +134,9 @@ export async function runWorker(config: ConnectionConfig, plan: WorkerPlan, logg
         trials.shutdown();
       };
       try {
-        // Both stop on SIGINT/SIGTERM (the Temporal runtime's shutdown signals), waiting for trials to end.
-        await Promise.all([control.run(), trials.run()]);
+        // Both stop on SIGINT/SIGTERM (the Temporal runtime's shutdown signals), waiting for trials to
+        // end. The warm trainers go once the trial worker stops: at shutdown, or at a quarantine.
+        await Promise.all([control.run(), trials.run().finally(() => trainers.close())]);
       } finally {
         announcer.stop();
         await trainers.close();
