@@ -13,6 +13,7 @@ import { createRandomSearcher } from '../../searcher/random';
 import type { Observation, Searcher } from '../../searcher/searcher';
 import { createTpeSearcher } from '../../searcher/tpe';
 import { FUNCTIONS, type BenchFunction } from './functions';
+import { mannWhitney } from './rank-test';
 import { simulate } from './simulate';
 
 const WORKER_MODES = [1, 8];
@@ -125,17 +126,37 @@ async function main(): Promise<void> {
   await optuna;
 
   const methods = [...new Set(runs.map((r) => r.method))].sort();
+  const regrets = (method: string, fn: BenchFunction, b: number, workers: number) =>
+    runs
+      .filter((r) => r.method === method && r.fn === fn.name && r.workers === workers)
+      .map((r) => Math.min(...r.values.slice(0, b)) - fn.minimum)
+      .sort((x, y) => x - y);
   console.log(`final regret (best value found - known minimum): median [q1, q3] over ${seeds.length} seeds`);
   console.log(['function', 'budget', 'workers', ...methods].join(' | '));
   for (const fn of FUNCTIONS) {
     for (const b of budgets) {
       for (const workers of WORKER_MODES) {
         const cells = methods.map((method) => {
-          const regrets = runs
-            .filter((r) => r.method === method && r.fn === fn.name && r.workers === workers)
-            .map((r) => Math.min(...r.values.slice(0, b)) - fn.minimum)
-            .sort((x, y) => x - y);
-          return `${fmt(quantile(regrets, 0.5))} [${fmt(quantile(regrets, 0.25))}, ${fmt(quantile(regrets, 0.75))}]`;
+          const r = regrets(method, fn, b, workers);
+          return `${fmt(quantile(r, 0.5))} [${fmt(quantile(r, 0.25))}, ${fmt(quantile(r, 0.75))}]`;
+        });
+        console.log([fn.name, b, workers, ...cells].join(' | '));
+      }
+    }
+  }
+
+  // Ours against Optuna in the same mode: the ratio of median regrets (< 1: ours lower), how often
+  // a run of ours beats a run of Optuna's, and whether the seeds' spread explains the gap.
+  console.log(`\nours vs Optuna, same mode: median ratio, P(ours < optuna), Mann-Whitney p (two-sided)`);
+  console.log(['function', 'budget', 'workers', 'independent', 'multivariate'].join(' | '));
+  for (const fn of FUNCTIONS) {
+    for (const b of budgets) {
+      for (const workers of WORKER_MODES) {
+        const cells = ['independent', 'multivariate'].map((mode) => {
+          const ours = regrets(`ours TPE ${mode}`, fn, b, workers);
+          const theirs = regrets(`optuna ${optunaVersion} TPE ${mode}`, fn, b, workers);
+          const test = mannWhitney(ours, theirs);
+          return `${(quantile(ours, 0.5) / quantile(theirs, 0.5)).toFixed(2)}x, ${test.pBelow.toFixed(2)}, p=${test.p.toFixed(2)}`;
         });
         console.log([fn.name, b, workers, ...cells].join(' | '));
       }
