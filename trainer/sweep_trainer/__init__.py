@@ -6,4 +6,4 @@ The contract with the worker is docs/trainer-protocol.md; `cli.main` is the entr
 
 # Bumped when a change alters what a config trains to (the recipe, the data, the evaluation); the
 # leaderboard records it with every entry.
-__version__ = "1.3.0"
+__version__ = "1.4.0"
