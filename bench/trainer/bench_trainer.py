@@ -35,7 +35,8 @@ from sweep_trainer.stop import StopRequest  # noqa: E402
 from sweep_trainer.train import build_learner, setup_device, standard_callbacks  # noqa: E402
 
 CASES: Dict[str, Dict[str, Any]] = {
-    "default": {"widths": [16, 32, 64, 128, 256, 512], "batch_size": 1024},
+    # The trainer's defaults (widths and batch size of TrialConfig).
+    "default": {"widths": list(TrialConfig.widths), "batch_size": TrialConfig.batch_size},
     "small": {"widths": [8, 16, 32, 64], "batch_size": 256},
 }
 
