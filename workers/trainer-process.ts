@@ -18,7 +18,7 @@ export const TRAINER_SCRIPT = path.resolve(__dirname, '..', 'trainer', 'run_tria
 /** How long a trainer gets to stop (write its last event) before SIGKILL. */
 export const STOP_GRACE_MS = 15_000;
 /** Keep the end of stderr: a crash's reason is in its last lines. */
-export const STDERR_TAIL_CHARS = 4_000;
+const STDERR_TAIL_CHARS = 4_000;
 
 export interface TrainerExit {
   code: number | null;
@@ -41,18 +41,13 @@ export interface TrainerRun {
   readonly warm: boolean;
 }
 
-export interface ChildOutput {
-  onLine(line: string): void;
-  onStderr(chunk: string): void;
-}
-
-/** A trainer process, leader of its own group: lines of stdout, chunks of stderr, and its end. */
+/** A trainer process, leader of its own group: lines of stdout, the end of stderr, and its end. */
 export class TrainerChild {
   private readonly child: ChildProcess;
   private stderrTail = '';
   readonly closed: Promise<TrainerExit>;
 
-  constructor(python: string, args: readonly string[], env: NodeJS.ProcessEnv, output: ChildOutput) {
+  constructor(python: string, args: readonly string[], env: NodeJS.ProcessEnv, onLine: (line: string) => void) {
     this.child = spawn(python, [TRAINER_SCRIPT, ...args], {
       detached: true, // a new process group, led by the trainer
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -62,15 +57,24 @@ export class TrainerChild {
     this.child.stdin!.on('error', () => undefined); // a trainer that dies early closes stdin under us
     this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
       this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL_CHARS);
-      output.onStderr(chunk);
     });
     createInterface({ input: this.child.stdout! }).on('line', (line) => {
-      if (line.trim() !== '') output.onLine(line);
+      if (line.trim() !== '') onLine(line);
     });
     // `once` rejects when the child emits 'error', which is how a failed spawn shows up.
     this.closed = closed
       .then(([code, signal]) => ({ code, signal, stderrTail: this.stderrTail }))
       .catch((error: Error) => ({ code: null, signal: null, stderrTail: `could not start ${python}: ${error.message}` }));
+  }
+
+  /** The end of stderr from now on only: a warm trainer's next trial, not the logs of those before. */
+  clearStderr(): void {
+    this.stderrTail = '';
+  }
+
+  /** What stderr said last (since `clearStderr`). */
+  get stderr(): string {
+    return this.stderrTail;
   }
 
   get running(): boolean {
@@ -116,13 +120,10 @@ export class TrainerProcess implements TrainerRun {
   readonly warm = false;
 
   constructor(python: string, config: TrainerConfig, handlers: TrainerHandlers, env: NodeJS.ProcessEnv = process.env, args: readonly string[] = []) {
-    this.child = new TrainerChild(python, ['--config', '-', ...args], env, {
-      onLine(line) {
-        const parsed = parseTrainerLine(line);
-        if (parsed.ok) handlers.onEvent(parsed.event);
-        else handlers.onBadLine(parsed.reason);
-      },
-      onStderr: () => undefined,
+    this.child = new TrainerChild(python, ['--config', '-', ...args], env, (line) => {
+      const parsed = parseTrainerLine(line);
+      if (parsed.ok) handlers.onEvent(parsed.event);
+      else handlers.onBadLine(parsed.reason);
     });
     this.child.write(JSON.stringify(config));
     this.child.endInput();

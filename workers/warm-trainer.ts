@@ -9,13 +9,11 @@
  */
 import { parseServeLine } from '../contracts/trainer-events';
 import type { TrainerConfig } from '../contracts/trial-config';
-import { STDERR_TAIL_CHARS, STOP_GRACE_MS, TrainerChild, type TrainerExit, type TrainerHandlers, type TrainerRun } from './trainer-process';
+import { STOP_GRACE_MS, TrainerChild, type TrainerExit, type TrainerHandlers, type TrainerRun } from './trainer-process';
 
 interface CurrentRun {
   id: string;
   handlers: TrainerHandlers;
-  /** This trial's stderr only: a crash's reason, not an earlier trial's logs. */
-  stderr: string;
   end(exit: TrainerExit): void;
 }
 
@@ -27,16 +25,11 @@ export class WarmTrainer {
   private retired = false;
 
   constructor(python: string, env: NodeJS.ProcessEnv) {
-    this.child = new TrainerChild(python, ['--serve'], env, {
-      onLine: (line) => this.onLine(line),
-      onStderr: (chunk) => {
-        if (this.current) this.current.stderr = (this.current.stderr + chunk).slice(-STDERR_TAIL_CHARS);
-      },
-    });
+    this.child = new TrainerChild(python, ['--serve'], env, (line) => this.onLine(line));
     void this.child.closed.then((exit) => {
       this.retired = true;
       // A trial in progress ends with the process: a crash, an OOM kill, a SIGKILL.
-      this.finish({ ...exit, stderrTail: this.current?.stderr ?? exit.stderrTail });
+      this.finish(exit);
     });
   }
 
@@ -51,7 +44,9 @@ export class WarmTrainer {
     const id = String(this.trials);
     let end!: (exit: TrainerExit) => void;
     const exited = new Promise<TrainerExit>((resolve) => (end = resolve));
-    this.current = { id, handlers, stderr: '', end };
+    this.current = { id, handlers, end };
+    // A crash's reason is in this trial's stderr, not in the logs of the trials before it.
+    this.child.clearStderr();
     this.child.write(`${JSON.stringify({ run: id, config })}\n`);
     return { exited, warm: this.trials > 1, stop: (graceMs = STOP_GRACE_MS) => this.stopRun(id, exited, graceMs) };
   }
@@ -88,7 +83,7 @@ export class WarmTrainer {
     if ('done' in parsed) {
       if (run?.id !== parsed.done.run) return;
       if (!parsed.done.reusable) this.retired = true;
-      this.finish({ code: parsed.done.exit_code, signal: null, stderrTail: run.stderr });
+      this.finish({ code: parsed.done.exit_code, signal: null, stderrTail: this.child.stderr });
       return;
     }
     run?.handlers.onEvent(parsed.event);
