@@ -17,9 +17,12 @@ import { mannWhitney } from './rank-test';
 import { simulate } from './simulate';
 
 const WORKER_MODES = [1, 8];
-/** The latency check: one suggestion of independent TPE with this many completed trials. */
+/** The latency check: one TPE suggestion, in each mode, with this many completed trials. */
 const LATENCY = { fn: 'mixed4', observations: 1000, repeats: 25 };
 const PYTHON = join(__dirname, '..', '.venv', 'bin', 'python');
+
+/** Median milliseconds of one suggestion, per TPE mode. */
+type LatencyMs = Record<'independent' | 'multivariate', number>;
 
 interface Run {
   method: string;
@@ -61,7 +64,7 @@ function quantile(sorted: readonly number[], q: number): number {
 
 const fmt = (x: number) => (x === 0 ? '0' : x < 1e-3 || x >= 1e3 ? x.toExponential(2) : x.toPrecision(3));
 
-function latency(): number {
+function latency(multivariate: boolean): number {
   const fn = FUNCTIONS.find((f) => f.name === LATENCY.fn)!;
   const random = createRandomSearcher(space(fn, 0, 'random'));
   const history: Observation[] = [];
@@ -69,7 +72,7 @@ function latency(): number {
     const params = random.suggest(t, history);
     history.push({ trial: t, params, state: 'completed', value: -fn.f(params) });
   }
-  const tpe = createTpeSearcher(space(fn, 0, 'tpe'));
+  const tpe = createTpeSearcher(space(fn, 0, 'tpe', multivariate));
   const times: number[] = [];
   for (let t = LATENCY.observations; t < LATENCY.observations + LATENCY.repeats; t++) {
     const start = process.hrtime.bigint();
@@ -86,12 +89,12 @@ async function main(): Promise<void> {
   const budget = Math.max(...budgets);
   const runs: Run[] = [];
   let optunaVersion = '?';
-  let optunaMs = Number.NaN;
+  let optunaMs: LatencyMs = { independent: Number.NaN, multivariate: Number.NaN };
 
   // Optuna runs in its own process on the other core while ours run here.
   const request = { functions: FUNCTIONS.map((f) => f.name), seeds, budget, workers: WORKER_MODES, latency: LATENCY };
   const optuna = runOptuna(request, (line) => {
-    const record = line as { probe?: Record<string, number>; optuna?: string; latency_ms?: number; multivariate: boolean } & Omit<Run, 'method'>;
+    const record = line as { probe?: Record<string, number>; optuna?: string; latency_ms?: LatencyMs; multivariate: boolean } & Omit<Run, 'method'>;
     if (record.latency_ms !== undefined) {
       optunaMs = record.latency_ms;
       return;
@@ -122,7 +125,7 @@ async function main(): Promise<void> {
       }
     }
   }
-  const ms = latency();
+  const ms = { independent: latency(false), multivariate: latency(true) };
   await optuna;
 
   const methods = [...new Set(runs.map((r) => r.method))].sort();
@@ -162,8 +165,11 @@ async function main(): Promise<void> {
       }
     }
   }
-  const at = `${LATENCY.observations} completed trials (${LATENCY.fn}, independent, median of ${LATENCY.repeats})`;
-  console.log(`\nsuggestion latency at ${at}: ours ${ms.toFixed(1)} ms, optuna ${optunaMs.toFixed(1)} ms`);
+  const at = `${LATENCY.observations} completed trials (${LATENCY.fn}, median of ${LATENCY.repeats})`;
+  console.log(`\nsuggestion latency at ${at}:`);
+  for (const mode of ['independent', 'multivariate'] as const) {
+    console.log(`  ${mode}: ours ${ms[mode].toFixed(1)} ms, optuna ${optunaMs[mode].toFixed(1)} ms`);
+  }
 }
 
 main().catch((error: unknown) => {

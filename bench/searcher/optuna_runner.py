@@ -4,7 +4,7 @@ Reads one JSON request on stdin: {"functions": [...], "seeds": [...], "budget": 
 "latency": {"fn", "observations", "repeats"}};
 writes one JSON line per run: {"fn", "workers", "multivariate", "seed", "values"} with the objective values in the
 order trials finished, after a first line of probe values that main.ts checks against TypeScript,
-and a last line with the median latency of one independent-TPE suggestion at that many observations.
+and a last line with the median latency of one TPE suggestion, in each mode, at that many observations.
 Parallel runs keep `workers` trials asked and not yet told (FIFO), with constant_liar=True.
 """
 import json
@@ -97,11 +97,11 @@ def run(fn, seed, budget, workers, multivariate):
     return values
 
 
-def latency_ms(fn, observations, repeats):
+def latency_ms(fn, observations, repeats, multivariate):
     """Median time of one ask (sampling every param) with `observations` completed trials."""
     study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
     study.optimize(lambda trial: FUNCTIONS[fn](suggest(trial, fn)), n_trials=observations)
-    study.sampler = optuna.samplers.TPESampler(seed=0, multivariate=False, constant_liar=False)
+    study.sampler = optuna.samplers.TPESampler(seed=0, multivariate=multivariate, constant_liar=False)
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
@@ -123,7 +123,11 @@ def main():
                     line = {"fn": fn, "workers": workers, "multivariate": multivariate, "seed": seed, "values": values}
                     print(json.dumps(line), flush=True)
     latency = request["latency"]
-    print(json.dumps({"latency_ms": latency_ms(latency["fn"], latency["observations"], latency["repeats"])}), flush=True)
+    ms = {
+        mode: latency_ms(latency["fn"], latency["observations"], latency["repeats"], mode == "multivariate")
+        for mode in ("independent", "multivariate")
+    }
+    print(json.dumps({"latency_ms": ms}), flush=True)
 
 
 if __name__ == "__main__":
