@@ -9,9 +9,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
 import type { JsonSummary } from '../../cli/summary';
-import { ARMS, benchSpace, type Arm } from './space';
+import { ARMS, benchSpace, SEARCHERS, type Arm, type BenchSearcher } from './space';
 
 const SWEEP_BIN = path.resolve(__dirname, '..', '..', 'bin', 'sweep.js');
 
@@ -98,6 +98,21 @@ function earlyVersusFinal(results: readonly ArmResult[]): string[] {
   return lines;
 }
 
+/**
+ * What the pruned sweep did with the unpruned sweep's best trial, where it ran the same config
+ * (always with the random searcher; with TPE only among the shared startup trials).
+ */
+function winnersFate(results: readonly ArmResult[], seed: number): string {
+  const arm = (name: Arm['name']) => results.find((r) => r.seed === seed && r.arm === name)!.summary;
+  const unpruned = arm('unpruned');
+  const best = unpruned.best;
+  if (!best) return `  seed ${seed}: the unpruned sweep completed no trial`;
+  const twin = arm('pruned').trials.find((t) => t.trial === best.trial && isDeepStrictEqual(t.params, best.params));
+  if (!twin) return `  seed ${seed}: trial ${best.trial} (${best.val_acc?.toFixed(4)}) ran another config there`;
+  const fate = twin.state === 'pruned' ? `pruned (${twin.rule}: ${twin.reason})` : `${twin.state}, ${twin.metrics?.val_acc?.toFixed(4) ?? '-'}`;
+  return `  seed ${seed}: trial ${best.trial} (${best.val_acc?.toFixed(4)} unpruned): ${fate}`;
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -105,7 +120,9 @@ const median = (xs: number[]) => {
 };
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { seeds: { type: 'string', default: '3' }, trials: { type: 'string', default: '16' }, parallel: { type: 'string', default: '2' } } });
+  const { values } = parseArgs({ options: { seeds: { type: 'string', default: '3' }, trials: { type: 'string', default: '16' }, parallel: { type: 'string', default: '2' }, searcher: { type: 'string', default: 'tpe' } } });
+  const searcher = values.searcher as BenchSearcher;
+  if (!SEARCHERS.includes(searcher)) throw new Error(`--searcher: one of ${SEARCHERS.join(', ')}, got ${values.searcher}`);
   const seeds = Array.from({ length: Number(values.seeds) }, (_, i) => i + 1);
   const trials = Number(values.trials);
   const parallel = Number(values.parallel);
@@ -123,7 +140,7 @@ async function main(): Promise<void> {
       const arms = seed % 2 === 1 ? ARMS : [...ARMS].reverse();
       for (const arm of arms) {
         const file = path.join(stateDir, `${arm.name}-${seed}.json`);
-        await writeFile(file, JSON.stringify(benchSpace(arm, seed, trials, parallel)));
+        await writeFile(file, JSON.stringify(benchSpace(arm, seed, trials, parallel, searcher)));
         const started = Date.now();
         const summary = JSON.parse(await sweep(['start', file, '--json'], env)) as JsonSummary;
         const result: ArmResult = {
@@ -159,7 +176,8 @@ async function main(): Promise<void> {
   }
   console.log(`\ntrainer time saved by pruning: median ${(100 * median(saved)).toFixed(1)}% (per seed: ${saved.map((s) => `${(100 * s).toFixed(1)}%`).join(', ')})`);
   console.log(`best val_acc, pruned minus unpruned: median ${median(accDiff).toFixed(2)} points (per seed: ${accDiff.map((d) => d.toFixed(2)).join(', ')})`);
-  console.log(`trials ${trials}, parallel ${parallel}, seeds ${seeds.join(',')}`);
+  console.log(`searcher ${searcher}, trials ${trials}, parallel ${parallel}, seeds ${seeds.join(',')}`);
+  console.log(`the unpruned sweep's best trial in the pruned sweep:\n${seeds.map((seed) => winnersFate(results, seed)).join('\n')}`);
   console.log(`rank correlation of validation accuracy after each epoch with the final one:\n${earlyVersusFinal(results).join('\n')}`);
 }
 

@@ -14,14 +14,23 @@ export const ARMS: readonly Arm[] = [
   { name: 'pruned', stopping: { pruner: { type: 'asha', min_epochs: 1, reduction_factor: 3, min_peers: 3 } } },
 ];
 
-export function benchSpace(arm: Arm, seed: number, trials: number, parallel: number): object {
+/**
+ * `tpe`: the default searcher, whose later suggestions follow what each arm's earlier trials did,
+ * so the arms' trials part ways after the startup trials. `random`: both arms get the same trials
+ * (suggestions hang on the sweep seed and trial number only), so any gap in best accuracy is the
+ * pruner's alone.
+ */
+export const SEARCHERS = ['tpe', 'random'] as const;
+export type BenchSearcher = (typeof SEARCHERS)[number];
+
+export function benchSpace(arm: Arm, seed: number, trials: number, parallel: number, searcher: BenchSearcher): object {
   return {
     name: `bench-${arm.name}`,
     description: 'bench/pruning: a space with bad regions, with or without early stopping',
     seed,
     trials,
     parallel,
-    tpe: { n_startup_trials: Math.min(8, trials) },
+    ...(searcher === 'tpe' ? { tpe: { n_startup_trials: Math.min(8, trials) } } : { searcher }),
     ...arm.stopping,
     fixed: { epochs: 5, widths: [8, 16, 32], train_subset: 4000, stats_every: 10, log_every: 5 },
     params: {
