@@ -7,8 +7,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import type { ConnectionConfig } from '../connections/config';
 import type { Space } from '../contracts/space';
 import type { SweepInput, SweepStatus } from '../contracts/sweep-workflow';
-import { statusQuery } from '../workflows/definitions';
-import { withResultsStore } from './commands/status';
+import { querySweepStatus, withResultsStore } from './commands/status';
 
 export interface SweepRecord {
   space: Space;
@@ -24,7 +23,7 @@ export async function loadSweepRecord(client: Client, config: ConnectionConfig, 
     const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
     if (payload) {
       const input = defaultPayloadConverter.fromPayload<SweepInput>(payload);
-      return { space: input.space, status: await handle.query(statusQuery) };
+      return { space: input.space, status: await querySweepStatus(handle) };
     }
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) throw error;

@@ -83,6 +83,14 @@ describe('promotion, the leaderboard and the report', () => {
     assert.match(unknown.stderr, /no sweep with id "no-such-sweep"/);
   });
 
+  it("says a promotion's id is not a sweep's in the commands that take a sweep", async () => {
+    for (const command of ['status', 'watch', 'report', 'resume']) {
+      const result = await stack.run([command, entry.id]);
+      assert.equal(result.code, 1, `${command}: ${result.stderr}`);
+      assert.match(result.stderr, new RegExp(`^sweep: "${entry.id}" is not a sweep: for a promotion, \`npx sweep leaderboard\` shows its entry`, 'm'), command);
+    }
+  });
+
   it('writes a self-contained report whose every chart renders in Chromium, without console errors', async () => {
     const file = path.join(stack.stateDir, 'report.html');
     const written = await stack.run(['report', sweep.sweep.id, '--out', file, '--trials', '0,1']);

@@ -8,13 +8,14 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { parseSpace } from '../../contracts/space';
 import { spaceFingerprint } from '../../contracts/space-fingerprint';
 import type { SweepInput } from '../../contracts/sweep-workflow';
-import { resumeSignal, statusQuery, SWEEP_WORKFLOW_TYPE } from '../../workflows/definitions';
+import { resumeSignal, SWEEP_WORKFLOW_TYPE } from '../../workflows/definitions';
 import { CONTROL_TASK_QUEUE } from '../../workers/task-queues';
 import { failure } from '../errors';
 import { connectionConfig, requireStack, temporalClient, type GlobalOptions } from '../stack-context';
 import { followToEnd, type FollowOptions } from './follow';
 import { FINGERPRINT_MEMO } from './start';
 import { loadSweepRecord } from '../sweep-record';
+import { querySweepStatus } from './status';
 
 export async function resumeCommand(sweepId: string, options: GlobalOptions & FollowOptions): Promise<void> {
   const config = connectionConfig(options);
@@ -30,7 +31,7 @@ export async function resumeCommand(sweepId: string, options: GlobalOptions & Fo
   );
   const out = options.json ? process.stderr : process.stdout;
   if (execution === 'RUNNING') {
-    const status = await handle.query(statusQuery);
+    const status = await querySweepStatus(handle);
     if (status.state === 'paused') {
       await handle.signal(resumeSignal);
       out.write(`sweep ${sweepId} resumed\n`);

@@ -1,7 +1,7 @@
 /**
  * `sweep status [ID]`: one sweep's trials and best config, or a list of recent sweeps.
  */
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { QueryNotRegisteredError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { ConnectionConfig } from '../../connections/config';
 import { connectNats } from '../../connections/nats';
 import { StoredRecordError } from '../../connections/kv-records';
@@ -38,10 +38,24 @@ export async function withResultsStore<T>(config: ConnectionConfig, use: (store:
   }
 }
 
+/**
+ * The status query of a sweep's workflow. Other workflows (a promotion's, whose id a user may well
+ * paste here) have no such query: that is a clear error, not Temporal's.
+ */
+export async function querySweepStatus(handle: WorkflowHandle): Promise<SweepStatus> {
+  try {
+    return await handle.query(statusQuery);
+  } catch (error) {
+    if (!(error instanceof QueryNotRegisteredError)) throw error;
+    const id = handle.workflowId;
+    throw failure(`"${id}" is not a sweep: for a promotion, \`npx sweep leaderboard\` shows its entry once it ends and \`npx sweep stop ${id}\` cancels it`);
+  }
+}
+
 /** The sweep's status from its workflow, or null when Temporal does not hold it (any more). */
 async function queryWorkflow(client: Client, sweepId: string): Promise<SweepStatus | null> {
   try {
-    return await client.workflow.getHandle(sweepId).query(statusQuery);
+    return await querySweepStatus(client.workflow.getHandle(sweepId));
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return null;
     throw error;
