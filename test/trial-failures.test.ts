@@ -1,7 +1,7 @@
 /**
  * A trial that runs out of memory on every attempt ends `failed` with the reason, the sweep goes
  * on and completes, and the worker stays in service (one trial's own failures never quarantine a
- * node). The memory is really short: the worker runs the real trainer under an address-space limit
+ * node); a sweep that failures left without any completed trial ends `sweep start` with exit 1. The memory is really short: the worker runs the real trainer under an address-space limit
  * (prlimit), so the big batch's allocation is refused by the kernel.
  */
 import assert from 'node:assert/strict';
@@ -55,5 +55,20 @@ describe('a trial that runs out of memory', () => {
     const workers = JSON.parse((await stack.run(['workers', '--json'])).stdout) as { workers: WorkerAnnouncement[] };
     assert.equal(workers.workers.length, 1);
     assert.equal(workers.workers[0]!.quarantined ?? null, null, 'one trial\'s own failures do not quarantine the node');
+  });
+
+  it('makes `sweep start` exit 1 when failed trials left the sweep without a result, its summary still printed', async () => {
+    const file = path.join(stack.stateDir, 'all-oom.json');
+    writeFileSync(file, JSON.stringify({
+      name: 'all-oom',
+      trials: 1,
+      fixed: { epochs: 1, widths: [64, 128], train_subset: 4096, log_every: 5, stats_every: 20, batch_size: 4096 },
+      params: {},
+    }));
+    const started = await stack.run(['start', file, '--json']);
+    assert.equal(started.code, 1, started.stderr);
+    const summary = JSON.parse(started.stdout) as JsonSummary;
+    assert.deepEqual([summary.sweep.state, summary.trials.map((t) => t.state), summary.best], ['completed', ['failed'], null]);
+    assert.match(started.stderr, new RegExp(`^sweep: sweep ${summary.sweep.id} ended without a result: no trial completed and 1 failed`, 'm'));
   });
 });

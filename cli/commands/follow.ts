@@ -4,6 +4,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { ConnectionConfig } from '../../connections/config';
+import { failure } from '../errors';
 import { followSweep } from '../live-view';
 import { orFail } from '../stack-context';
 import { jsonSummary, textSummary } from '../summary';
@@ -23,4 +24,9 @@ export async function followToEnd(client: Client, config: ConnectionConfig, swee
   const status = await orFail(followSweep(client, config, sweepId, { out, tty: !options.json && !!process.stdout.isTTY }));
   if (options.json) process.stdout.write(`${JSON.stringify(jsonSummary(status))}\n`);
   else out.write(`\n${textSummary(status)}\n`);
+  // Failed trials alone left the sweep without a result: a script must see that in the exit code.
+  const failed = status.trials.filter((t) => t.state === 'failed').length;
+  if (status.state === 'completed' && failed > 0 && !status.trials.some((t) => t.state === 'completed')) {
+    throw failure(`sweep ${sweepId} ended without a result: no trial completed and ${failed} failed (their reasons: npx sweep status ${sweepId})`);
+  }
 }
