@@ -166,6 +166,11 @@ function crossFieldProblems(space: z.infer<typeof spaceShape>): SpaceProblem[] {
   for (const [name, spec] of Object.entries(space.params)) {
     const path = `params.${name}`;
     if (!checkName(path, name)) continue;
+    if (name === 'split_seed') {
+      // Trials are compared on their validation accuracy, so they must all hold out the same images.
+      problems.push({ path, message: '"split_seed" may be fixed but not searched: every trial of a sweep is scored on the same validation split' });
+      continue;
+    }
     if (Object.hasOwn(space.fixed, name)) {
       problems.push({ path, message: `"${name}" is both fixed and searched; keep one` });
     }

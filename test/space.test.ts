@@ -50,6 +50,13 @@ describe('space file validation', () => {
     assert.match(problems({ ...valid, fixed: { max_lr: 0.01 } })[0]!, /"max_lr" is both fixed and searched/);
   });
 
+  it('takes split_seed fixed but not searched: every trial is scored on the same split', () => {
+    assert.equal(parseSpace({ ...valid, fixed: { split_seed: 7 } }).ok, true);
+    assert.deepEqual(problems({ ...valid, params: { ...valid.params, split_seed: { type: 'categorical', values: [1, 2] } } }), [
+      'params.split_seed: "split_seed" may be fixed but not searched: every trial of a sweep is scored on the same validation split',
+    ]);
+  });
+
   it('rejects wrong types and absurd budgets', () => {
     assert.match(problems({ ...valid, trials: '8' })[0]!, /^trials: .*number.*got "8"/);
     assert.match(problems({ ...valid, trials: 1e9 })[0]!, /^trials: .*10000/);
