@@ -1,7 +1,8 @@
 /**
  * A trial that runs out of memory on every attempt ends `failed` with the reason, the sweep goes
  * on and completes, and the worker stays in service (one trial's own failures never quarantine a
- * node); a sweep that failures left without any completed trial ends `sweep start` with exit 1. The memory is really short: the worker runs the real trainer under an address-space limit
+ * node); a sweep that failures left without any completed trial ends `sweep start` with exit 1.
+ * The memory is really short: the worker runs the real trainer under an address-space limit
  * (prlimit), so the big batch's allocation is refused by the kernel.
  */
 import assert from 'node:assert/strict';
